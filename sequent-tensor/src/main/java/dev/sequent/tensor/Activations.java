@@ -1,0 +1,53 @@
+package dev.sequent.tensor;
+
+/** Scalar activation functions shared by ops and fused kernels. */
+public final class Activations {
+  private static final double INV_SQRT2 = 0.7071067811865476;
+  private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+  private Activations() {}
+
+  public static float sigmoid(float x) {
+    return (float) (1.0 / (1.0 + Math.exp(-x)));
+  }
+
+  /** Exact GELU x·Φ(x). */
+  public static float gelu(float x) {
+    return (float) (x * 0.5 * (1.0 + erf(x * INV_SQRT2)));
+  }
+
+  /** d/dx of x·Φ(x) = Φ(x) + x·φ(x). */
+  public static float geluDerivative(float x) {
+    double cdf = 0.5 * (1.0 + erf(x * INV_SQRT2));
+    double pdf = INV_SQRT_2PI * Math.exp(-0.5 * (double) x * x);
+    return (float) (cdf + x * pdf);
+  }
+
+  /**
+   * The error function, accurate to about 1e-12 (Chebyshev-fitted complementary error function from
+   * Numerical Recipes' erfc formulation), far below float precision.
+   */
+  public static double erf(double x) {
+    double z = Math.abs(x);
+    double t = 2.0 / (2.0 + z);
+    double ty = 4.0 * t - 2.0;
+    double d = 0.0;
+    double dd = 0.0;
+    for (int j = ERFC_COEFFS.length - 1; j > 0; j--) {
+      double tmp = d;
+      d = ty * d - dd + ERFC_COEFFS[j];
+      dd = tmp;
+    }
+    double erfc = t * Math.exp(-z * z + 0.5 * (ERFC_COEFFS[0] + ty * d) - dd);
+    return x >= 0 ? 1.0 - erfc : erfc - 1.0;
+  }
+
+  private static final double[] ERFC_COEFFS = {
+      -1.3026537197817094, 6.4196979235649026e-1, 1.9476473204185836e-2, -9.561514786808631e-3,
+      -9.46595344482036e-4, 3.66839497852761e-4, 4.2523324806907e-5, -2.0278578112534e-5,
+      -1.624290004647e-6, 1.303655835580e-6, 1.5626441722e-8, -8.5238095915e-8, 6.529054439e-9,
+      5.059343495e-9, -9.91364156e-10, -2.27365122e-10, 9.6467911e-11, 2.394038e-12, -6.886027e-12,
+      8.94487e-13, 3.13092e-13, -1.12708e-13, 3.81e-16, 7.106e-15, -1.523e-15, -9.4e-17, 1.21e-16,
+      -2.8e-17
+  };
+}

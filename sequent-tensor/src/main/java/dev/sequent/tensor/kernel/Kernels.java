@@ -1,0 +1,96 @@
+package dev.sequent.tensor.kernel;
+
+import java.util.logging.Logger;
+
+/**
+ * Low-level float kernels over plain arrays (offset + leading dimension addressing, row-major).
+ *
+ * <p>Two implementations: {@code VectorKernels} on {@code jdk.incubator.vector}, and {@link ScalarKernels}
+ * used automatically, with one warning line, when the incubator module is not present at run time.
+ */
+public interface Kernels {
+
+  /** Name of the implementation, for logs and benchmark records. */
+  String name();
+
+  /**
+   * C = A·B + beta·C for row-major matrices, with C of shape [m, n].
+   *
+   * <p>Without transpose, A is [m, k] with row stride lda and B is [k, n] with row stride ldb.
+   * With transA, A is stored as [k, m] (row stride lda) and its transpose is used; with transB, B is
+   * stored as [n, k] (row stride ldb) and its transpose is used. beta is 0 (overwrite) or 1 (accumulate)
+   * in practice; other values scale C first. Parallel over the configured pool.
+   */
+  void gemm(boolean transA, boolean transB, int m, int n, int k,
+            float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb,
+            float beta, float[] c, int cOff, int ldc);
+
+  /** Sum of a[aOff + i] * b[bOff + i] for i in [0, n). */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** y[yOff + i] += alpha * x[xOff + i] for i in [0, n). */
+  void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** x[off + i] *= alpha for i in [0, n), in place. */
+  void scale(float alpha, float[] x, int off, int n);
+
+  /** out[outOff + i] = a[aOff + i] + b[bOff + i] for i in [0, n); out may alias a or b exactly. */
+  void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+  /** out[outOff + i] = a[aOff + i] * b[bOff + i] for i in [0, n); out may alias a or b exactly. */
+  void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+  /**
+   * Sum of x[off + i] for i in [0, n). The summation order depends only on n (not on timing, threads or
+   * JIT state), so the same input always gives the same bits; it may differ from left-to-right order.
+   */
+  float sum(float[] x, int off, int n);
+
+  /** Maximum of x[off + i] for i in [0, n) with {@link Math#max} semantics; -infinity when n is 0. */
+  float max(float[] x, int off, int n);
+
+  /**
+   * out[outOff + i] = exp(x[xOff + i] - shift) for i in [0, n), and returns the sum of the written values
+   * (in a fixed order, as {@link #sum}). The core of softmax and chunked log-sum-exp: with shift = max(x)
+   * every term is in (0, 1]. Relative error of each term is at most about 2e-7; exp(-inf) is 0.
+   */
+  float expShiftSum(float[] x, int xOff, float[] out, int outOff, int n, float shift);
+
+  /** The kernels for this JVM: vectorised when the incubator module is present, scalar otherwise. */
+  static Kernels get() {
+    return Holder.INSTANCE;
+  }
+
+  /** The scalar kernels, regardless of what is available (for tests and comparisons). */
+  static Kernels scalar() {
+    return ScalarKernels.INSTANCE;
+  }
+
+  /** Lazy, thread-safe selection of the implementation. */
+  final class Holder {
+    static final Kernels INSTANCE = select();
+
+    private Holder() {}
+
+    private static Kernels select() {
+      boolean vectorPresent = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+      if (vectorPresent && !Boolean.getBoolean("sequent.scalar")) {
+        try {
+          return (Kernels) Class.forName("dev.sequent.tensor.kernel.VectorKernels")
+              .getDeclaredField("INSTANCE").get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+          Logger.getLogger(Kernels.class.getName())
+              .warning("Vector API kernels failed to load (" + e + "); using scalar kernels");
+          return ScalarKernels.INSTANCE;
+        }
+      }
+      if (!vectorPresent) {
+        Logger.getLogger(Kernels.class.getName()).warning(
+            "jdk.incubator.vector is not available (run java with --add-modules jdk.incubator.vector);"
+                + " using scalar kernels, several times slower");
+      }
+      return ScalarKernels.INSTANCE;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.sequent.tensor.kernel;
+
+import dev.sequent.tensor.Parallel;
+
+/** Plain-Java kernels: the reference implementation and the fallback without the Vector API. */
+final class ScalarKernels implements Kernels {
+
+  static final ScalarKernels INSTANCE = new ScalarKernels();
+
+  private ScalarKernels() {}
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                   float beta, float[] c, int cOff, int ldc) {
+    Parallel.forRange(m, 16, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int cRow = cOff + i * ldc;
+        if (beta == 0f) {
+          java.util.Arrays.fill(c, cRow, cRow + n, 0f);
+        } else if (beta != 1f) {
+          for (int j = 0; j < n; j++) {
+            c[cRow + j] *= beta;
+          }
+        }
+        for (int p = 0; p < k; p++) {
+          float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+          if (transB) {
+            for (int j = 0; j < n; j++) {
+              c[cRow + j] += av * b[bOff + j * ldb + p];
+            }
+          } else {
+            int bRow = bOff + p * ldb;
+            for (int j = 0; j < n; j++) {
+              c[cRow + j] += av * b[bRow + j];
+            }
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) {
+      s += a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void scale(float alpha, float[] x, int off, int n) {
+    for (int i = 0; i < n; i++) {
+      x[off + i] *= alpha;
+    }
+  }
+
+  @Override
+  public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = a[aOff + i] + b[bOff + i];
+    }
+  }
+
+  @Override
+  public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public float sum(float[] x, int off, int n) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) {
+      s += x[off + i];
+    }
+    return s;
+  }
+
+  @Override
+  public float max(float[] x, int off, int n) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      m = Math.max(m, x[off + i]);
+    }
+    return m;
+  }
+
+  @Override
+  public float expShiftSum(float[] x, int xOff, float[] out, int outOff, int n, float shift) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) {
+      float e = (float) Math.exp(x[xOff + i] - shift);
+      out[outOff + i] = e;
+      s += e;
+    }
+    return s;
+  }
+}
