@@ -1,0 +1,13 @@
+package dev.sequent.core.data;
+
+/**
+ * A batch of sequence-to-sequence samples, row-major {@code [size][maxLength]}: at every position
+ * p, {@code labels[p]} is the item that follows {@code inputs[p]}; label 0 means "no loss here".
+ *
+ * @param size rows in this batch (the last batch of an epoch may be smaller)
+ * @param maxLength L
+ * @param inputs input item ids, {@code size * maxLength}
+ * @param labels next-item ids, {@code size * maxLength}
+ * @param users the user of each row
+ */
+public record Seq2SeqBatch(int size, int maxLength, int[] inputs, int[] labels, int[] users) {}
