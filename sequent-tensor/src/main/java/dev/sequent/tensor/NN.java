@@ -8,6 +8,9 @@ public final class NN {
   /** Additive score for masked attention positions: large enough to vanish in the softmax, finite. */
   public static final float MASKED = -1e9f;
 
+  /** Elements per independently seeded block of a dropout mask. */
+  private static final int DROPOUT_BLOCK = 1 << 16;
+
   private NN() {}
 
   // ---------------------------------------------------------------- normalisation
@@ -126,9 +129,24 @@ public final class NN {
     int n = x.size();
     float scale = 1f / (1f - p);
     float[] mask = Arena.take(n, false);
-    for (int i = 0; i < n; i++) {
-      mask[i] = rng.nextFloat() < p ? 0f : scale;
-    }
+    // One draw from the caller's generator seeds fixed-size blocks, each with its own stream, so the
+    // mask is the same whatever the thread count; each 64-bit draw decides two elements.
+    long seed = rng.nextLong();
+    long threshold = (long) (p * 4294967296.0);
+    int blocks = (n + DROPOUT_BLOCK - 1) / DROPOUT_BLOCK;
+    Parallel.forRange(blocks, 1, (bFrom, bTo) -> {
+      for (int blk = bFrom; blk < bTo; blk++) {
+        Rng stream = new Rng(seed + 0x9E3779B97F4A7C15L * (blk + 1));
+        int end = Math.min(n, (blk + 1) * DROPOUT_BLOCK);
+        for (int i = blk * DROPOUT_BLOCK; i < end; i += 2) {
+          long bits = stream.nextLong();
+          mask[i] = (bits & 0xFFFFFFFFL) < threshold ? 0f : scale;
+          if (i + 1 < end) {
+            mask[i + 1] = (bits >>> 32) < threshold ? 0f : scale;
+          }
+        }
+      }
+    });
     Tensor out = Tensor.empty(x.shape());
     float[] xs = x.data();
     int xo = x.offset();

@@ -461,7 +461,7 @@ public final class Tensor {
 
   // ---------------------------------------------------------------- element-wise binary ops
 
-  private enum BinaryOp { ADD, SUB, MUL, DIV }
+  enum BinaryOp { ADD, SUB, MUL, DIV }
 
   /** this + other, with NumPy broadcasting. */
   public Tensor add(Tensor other) {
@@ -487,6 +487,12 @@ public final class Tensor {
     Tensor a = this;
     String name = kind.name().toLowerCase();
     int[] outShape = broadcastShape(name, a.shape, b.shape);
+    if (Arrays.equals(a.shape, b.shape)) {
+      return Elementwise.sameShape(a, b, kind, name);
+    }
+    if (Arrays.equals(a.shape, outShape) && Elementwise.isRowVector(b.shape, outShape)) {
+      return Elementwise.rowBroadcast(a, b, kind, name);
+    }
     int[] sa = broadcastStrides(a.shape, outShape);
     int[] sb = broadcastStrides(b.shape, outShape);
     Tensor out = empty(outShape);
@@ -733,17 +739,17 @@ public final class Tensor {
     });
   }
 
-  /** Exact GELU: x·Φ(x) with the Gaussian CDF Φ computed through erf. */
+  /** Exact GELU: x·Φ(x) with the Gaussian CDF Φ computed through erf (to float precision). */
   public Tensor gelu() {
-    return unary("gelu", new Unary() {
-      public float apply(float x) {
-        return Activations.gelu(x);
-      }
-
-      public float derivative(float x, float y) {
-        return Activations.geluDerivative(x);
-      }
-    });
+    Tensor out = empty(shape.clone());
+    int off = offset;
+    Parallel.forRange(size, 1 << 15, (from, to) -> Activations.geluForward(data, off + from, out.data, from, to - from));
+    return record(out, "gelu", o -> {
+      float[] g = o.grad();
+      float[] gx = grad();
+      Parallel.forRange(size, 1 << 15,
+          (from, to) -> Activations.geluBackward(data, off + from, g, from, gx, off + from, to - from));
+    }, this);
   }
 
   /** SiLU (swish): x·σ(x). */

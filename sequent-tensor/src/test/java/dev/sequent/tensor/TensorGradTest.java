@@ -25,6 +25,10 @@ class TensorGradTest {
     check.check("mul column", in -> in[0].mul(in[1]), a, column);
     check.check("mul same", in -> in[0].mul(in[1]), a, sameShape);
     check.check("div", in -> in[0].div(in[1]), a, positive);
+    Tensor positiveRow = Tensor.uniform(rng, 0.5f, 2f, 3).requiresGrad(true);
+    check.check("div row", in -> in[0].div(in[1]), a, positiveRow);
+    check.check("mul row", in -> in[0].mul(in[1]), a, suffix);
+    check.check("sub same", in -> in[0].sub(in[1]), a, sameShape);
     check.check("scalars", in -> in[0].mul(3f).add(-1f).neg(), a);
   }
 

@@ -149,6 +149,31 @@ class TensorTest {
   }
 
   @Test
+  void dropoutDropsTheRightShareAndIgnoresTheThreadCount() {
+    Tensor x = Tensor.full(1f, 300_000);
+    float[] two = NN.dropout(x, 0.3f, new Rng(4), true).toArray();
+    int before = Parallel.threads();
+    Parallel.setThreads(1);
+    float[] one;
+    try {
+      one = NN.dropout(x, 0.3f, new Rng(4), true).toArray();
+    } finally {
+      Parallel.setThreads(before);
+    }
+    assertArrayEquals(two, one);
+    int zeros = 0;
+    for (float v : two) {
+      if (v == 0f) {
+        zeros++;
+      } else {
+        assertEquals(1f / 0.7f, v, 1e-6f);
+      }
+    }
+    assertEquals(0.3, zeros / 300_000.0, 0.005);
+    assertTrue(NN.dropout(x, 0.3f, new Rng(4), false) == x, "no dropout in eval mode");
+  }
+
+  @Test
   void arenaReusesBuffersAcrossSteps() {
     Arena arena = new Arena();
     float[] firstData;
