@@ -1,0 +1,71 @@
+package dev.sequent.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Provenance header and atomic writing of benchmark results files. */
+final class Results {
+  private Results() {}
+
+  /** Markdown lines: command, commit, JDK, CPU, kernels, threads, date. */
+  static String header(String program, String args, String kernels, int threads) {
+    return "- Command: `java --add-modules jdk.incubator.vector -cp ... dev.sequent.bench." + program
+        + (args.isEmpty() ? "" : " " + args) + "` (see the class Javadoc for the build step)\n"
+        + "- Commit: " + gitCommit() + "\n"
+        + "- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version() + "\n"
+        + "- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors\n"
+        + "- Kernels: " + kernels + ", " + threads + " threads\n"
+        + "- Date: " + LocalDate.now() + "\n";
+  }
+
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // Not Linux: fall through.
+    }
+    return System.getProperty("os.arch");
+  }
+
+  /** Short commit, "-dirty" with uncommitted changes to tracked files. */
+  static String gitCommit() {
+    String head = git(List.of("git", "rev-parse", "--short", "HEAD"));
+    if (head == null || head.isEmpty()) {
+      return "unknown";
+    }
+    String status = git(List.of("git", "status", "--porcelain", "--untracked-files=no"));
+    return head + (status != null && !status.isEmpty() ? "-dirty" : "");
+  }
+
+  private static String git(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Writes through a temporary file and an atomic move. */
+  static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    System.out.println("wrote " + file);
+  }
+}

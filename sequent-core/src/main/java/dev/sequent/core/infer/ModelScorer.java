@@ -1,0 +1,148 @@
+package dev.sequent.core.infer;
+
+import dev.sequent.core.data.Padding;
+import dev.sequent.core.eval.ScoredBatch;
+import dev.sequent.core.eval.Scorer;
+import dev.sequent.core.model.SequenceModel;
+import dev.sequent.tensor.Grad;
+import dev.sequent.tensor.IntTensor;
+import dev.sequent.tensor.Parallel;
+import dev.sequent.tensor.Tensor;
+
+/**
+ * Scores histories with a {@link SequenceModel}: the hidden state at the last real position, dotted with
+ * every item's output embedding, plus the output bias.
+ *
+ * <p>Both scoring paths compute each score with the same loop (sum over the hidden axis in order, then the
+ * bias), so a score from {@link ScoredBatch#scoreItems} equals the one from {@link ScoredBatch#scoreRange}
+ * bit for bit, as the evaluator's tie rule requires. The range path runs over a transposed copy of the
+ * item table so the inner loop runs along items and vectorises.
+ */
+public final class ModelScorer implements Scorer {
+  private final SequenceModel model;
+  private final int maxLength;
+  private final int dim;
+  private final float[] itemsTransposed;
+  private final float[] items;
+  private final float[] bias;
+  private final int ids;
+
+  /** Snapshots the model's output table; build a new scorer after the weights change. */
+  public ModelScorer(SequenceModel model, int maxLength) {
+    this.model = model;
+    this.maxLength = maxLength;
+    this.dim = model.dim();
+    Tensor table = model.itemEmbeddings();
+    this.ids = table.dim(0);
+    this.items = table.toArray();
+    this.itemsTransposed = new float[items.length];
+    for (int i = 0; i < ids; i++) {
+      for (int k = 0; k < dim; k++) {
+        itemsTransposed[k * ids + i] = items[i * dim + k];
+      }
+    }
+    Tensor b = model.itemBias();
+    this.bias = b == null ? null : b.toArray();
+  }
+
+  @Override
+  public int numItems() {
+    return model.numItems();
+  }
+
+  @Override
+  public ScoredBatch encode(int[][] histories) {
+    return new Hidden(encodeLast(model, histories, maxLength));
+  }
+
+  /** Hidden states [rows × d] at the last real position of each history (eval mode, no gradients). */
+  public static float[] encodeLast(SequenceModel model, int[][] histories, int maxLength) {
+    int rows = histories.length;
+    int[] ids = new int[rows * maxLength];
+    int[] last = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      int[] h = histories[r];
+      int n = Math.min(h.length, maxLength);
+      int from = h.length - n;
+      int start = model.padding() == Padding.LEFT ? maxLength - n : 0;
+      System.arraycopy(h, from, ids, r * maxLength + start, n);
+      last[r] = start + n - 1;
+    }
+    boolean wasTraining = model.isTraining();
+    model.train(false);
+    try (Grad g = Grad.disabled()) {
+      Tensor hidden = model.encode(new IntTensor(ids, rows, maxLength));
+      int d = model.dim();
+      float[] out = new float[rows * d];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(hidden.data(), hidden.offset() + (r * maxLength + Math.max(0, last[r])) * d, out, r * d, d);
+      }
+      return out;
+    } finally {
+      model.train(wasTraining);
+    }
+  }
+
+  /** Scores items [from, to) for one hidden vector into out[outOff..]. */
+  void scoreRange(float[] hidden, int hOff, int from, int to, float[] out, int outOff) {
+    int n = to - from;
+    java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+    for (int k = 0; k < dim; k++) {
+      float h = hidden[hOff + k];
+      int row = k * ids + from;
+      for (int j = 0; j < n; j++) {
+        out[outOff + j] += h * itemsTransposed[row + j];
+      }
+    }
+    if (bias != null) {
+      for (int j = 0; j < n; j++) {
+        out[outOff + j] += bias[from + j];
+      }
+    }
+  }
+
+  /** The same arithmetic, in the same order, for one item. */
+  float score(float[] hidden, int hOff, int item) {
+    float s = 0f;
+    int row = item * dim;
+    for (int k = 0; k < dim; k++) {
+      s += hidden[hOff + k] * items[row + k];
+    }
+    return bias == null ? s : s + bias[item];
+  }
+
+  /** Encoded histories of one batch. */
+  private final class Hidden implements ScoredBatch {
+    private final float[] hidden;
+    private final int rows;
+
+    Hidden(float[] hidden) {
+      this.hidden = hidden;
+      this.rows = hidden.length / dim;
+    }
+
+    @Override
+    public int size() {
+      return rows;
+    }
+
+    @Override
+    public void scoreRange(int fromItem, int toItem, float[] out) {
+      int n = toItem - fromItem;
+      Parallel.forRange(rows, 4, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          ModelScorer.this.scoreRange(hidden, r * dim, fromItem, toItem, out, r * n);
+        }
+      });
+    }
+
+    @Override
+    public void scoreItems(int[][] itemsPerRow, float[][] out) {
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < itemsPerRow[r].length; j++) {
+          out[r][j] = score(hidden, r * dim, itemsPerRow[r][j]);
+        }
+      }
+    }
+  }
+}

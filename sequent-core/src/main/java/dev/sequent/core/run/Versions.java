@@ -1,0 +1,50 @@
+package dev.sequent.core.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** The Sequent version and the git commit of the working tree, for provenance in run folders. */
+public final class Versions {
+  private static final String VERSION = "0.1.0-SNAPSHOT";
+  private static String commit;
+
+  private Versions() {}
+
+  public static String sequent() {
+    return VERSION;
+  }
+
+  /** Short commit hash, with "-dirty" when the tree has uncommitted changes; "unknown" outside git. */
+  public static synchronized String gitCommit() {
+    if (commit == null) {
+      String head = git("rev-parse", "--short", "HEAD");
+      if (head == null || head.isEmpty()) {
+        commit = "unknown";
+      } else {
+        String status = git("status", "--porcelain", "--untracked-files=no");
+        commit = head + (status != null && !status.isEmpty() ? "-dirty" : "");
+      }
+    }
+    return commit;
+  }
+
+  private static String git(String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = "git";
+    System.arraycopy(args, 0, command, 1, args.length);
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return null;
+      }
+      return new String(out, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

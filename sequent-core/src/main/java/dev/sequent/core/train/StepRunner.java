@@ -1,0 +1,71 @@
+package dev.sequent.core.train;
+
+import dev.sequent.core.data.SequenceDataset;
+import dev.sequent.core.model.SequenceModel;
+import dev.sequent.tensor.Arena;
+import dev.sequent.tensor.Losses;
+import dev.sequent.tensor.Tensor;
+import dev.sequent.tensor.optim.Adam;
+import dev.sequent.tensor.optim.GradClip;
+import dev.sequent.tensor.optim.LrSchedule;
+import dev.sequent.tensor.optim.ParamGroups;
+
+/**
+ * One optimizer step on a batch: loss, NaN guard, backward, gradient clipping, learning-rate schedule,
+ * AdamW. The step's intermediate buffers come from an {@link Arena} reused across steps.
+ */
+public final class StepRunner {
+  private final SequenceModel model;
+  private final TrainConfig config;
+  private final Objective objective;
+  private final Adam optimizer;
+  private final LrSchedule schedule;
+  private final Arena arena = new Arena();
+
+  /**
+   * @param totalSteps the planned number of steps (for decaying schedules)
+   * @param itemCounts training interaction count per item id (popularity negatives), or null
+   */
+  public StepRunner(SequenceModel model, TrainConfig config, SequenceDataset dataset, long[] itemCounts,
+                    long totalSteps) {
+    this.model = model;
+    this.config = config;
+    this.objective = new Objective(model, config, dataset, itemCounts);
+    ParamGroups groups = ParamGroups.decayUnless(config.noDecay().toArray(new String[0]));
+    this.optimizer = Adam.adamW().lr(config.learningRate()).betas(config.beta1(), config.beta2())
+        .eps(config.adamEps()).weightDecay(config.weightDecay()).groups(groups).build(model.namedParameters());
+    double lr = config.learningRate();
+    long warmup = config.warmupSteps();
+    this.schedule = switch (config.schedule()) {
+      case "linear" -> LrSchedule.linearWarmupLinearDecay(lr, warmup, totalSteps);
+      case "cosine" -> LrSchedule.linearWarmupCosine(lr, warmup, totalSteps);
+      default -> warmup > 0 ? step -> lr * Math.min(1.0, (double) step / warmup) : LrSchedule.constant(lr);
+    };
+  }
+
+  public Adam optimizer() {
+    return optimizer;
+  }
+
+  /** Trains on one batch ({@code Seq2SeqBatch} or {@code PrefixBatch}); {@code step} counts from 0. */
+  public float step(Object batch, long step) {
+    model.train(true);
+    try (Arena a = arena.open()) {
+      Tensor loss = Losses.requireFinite(objective.loss(batch, step), "training step " + (step + 1));
+      float value = loss.item();
+      loss.backward();
+      if (config.clipNorm() > 0) {
+        GradClip.clipNorm(model.namedParameters(), config.clipNorm());
+      }
+      optimizer.setLr(schedule.lr(step));
+      optimizer.step();
+      optimizer.zeroGrad();
+      return value;
+    }
+  }
+
+  /** Real targets in a batch (for throughput figures). */
+  public static int targets(Object batch) {
+    return Objective.targets(batch);
+  }
+}
