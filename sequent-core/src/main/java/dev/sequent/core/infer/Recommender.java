@@ -1,0 +1,157 @@
+package dev.sequent.core.infer;
+
+import dev.sequent.core.model.IncrementalModel;
+import dev.sequent.core.model.RecurrentState;
+import dev.sequent.core.model.SequenceModel;
+import dev.sequent.core.run.Experiment;
+import dev.sequent.core.train.Checkpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.IntPredicate;
+
+/**
+ * Recommendations from a checkpoint: raw item ids in, ranked raw item ids out, for any history (new users
+ * too). Models with {@link IncrementalModel} state can also be advanced one event at a time.
+ *
+ * <p>Scoring is an exact scan over every item (the same arithmetic as {@link ModelScorer}) with a bounded
+ * heap for the top K. Thread-safe for concurrent calls once built (the model runs in eval mode and
+ * without gradients; incremental states belong to their callers).
+ */
+public final class Recommender {
+
+  /** One recommended item: dense index, raw id and score. */
+  public record Scored(int item, String rawId, float score) {}
+
+  private final SequenceModel model;
+  private final ModelScorer scorer;
+  private final int maxLength;
+  private final String[] rawIds;
+  private final Map<String, Integer> index;
+
+  public Recommender(SequenceModel model, int maxLength, List<String> itemRawIds) {
+    if (itemRawIds.size() != model.numItems()) {
+      throw new IllegalArgumentException("vocabulary has " + itemRawIds.size() + " items, the model "
+          + model.numItems());
+    }
+    this.model = model;
+    this.maxLength = maxLength;
+    this.scorer = new ModelScorer(model, maxLength);
+    this.rawIds = new String[itemRawIds.size() + 1];
+    this.index = new HashMap<>(itemRawIds.size() * 2);
+    for (int i = 0; i < itemRawIds.size(); i++) {
+      rawIds[i + 1] = itemRawIds.get(i);
+      index.put(itemRawIds.get(i), i + 1);
+    }
+    model.train(false);
+  }
+
+  /** Loads a checkpoint written by the trainer (weights, model config and item vocabulary). */
+  public static Recommender load(Path checkpointFile) throws IOException {
+    Checkpoint checkpoint = Checkpoint.read(checkpointFile);
+    byte[] items = checkpoint.section("items");
+    if (items == null) {
+      throw new IOException(checkpointFile + " has no item vocabulary; it was not written by a training run");
+    }
+    List<String> ids = Arrays.asList(new String(items, StandardCharsets.UTF_8).split("\n", -1));
+    SequenceModel model = Experiment.loadModel(checkpoint);
+    return new Recommender(model, Integer.parseInt(checkpoint.require("config.data.max_length")), ids);
+  }
+
+  public SequenceModel model() {
+    return model;
+  }
+
+  public int maxLength() {
+    return maxLength;
+  }
+
+  public int numItems() {
+    return model.numItems();
+  }
+
+  /** Dense index of a raw item id, or -1 when the item is unknown. */
+  public int indexOf(String rawId) {
+    Integer i = index.get(rawId);
+    return i == null ? -1 : i;
+  }
+
+  /** Raw id of a dense index (1..numItems). */
+  public String rawId(int item) {
+    return rawIds[item];
+  }
+
+  /** Whether events can be applied one at a time ({@link #initialState}, {@link #advance}). */
+  public boolean isIncremental() {
+    return model instanceof IncrementalModel;
+  }
+
+  /** Top-k items for a history of dense ids (oldest first; the last {@link #maxLength()} are used). */
+  public List<Scored> recommend(int[] history, int k, IntPredicate exclude) {
+    if (history.length == 0) {
+      throw new IllegalArgumentException("history is empty: nothing to recommend from");
+    }
+    float[] hidden = ModelScorer.encodeLast(model, new int[][] {history}, maxLength);
+    return topK(hidden, k, exclude);
+  }
+
+  /** A fresh incremental state (empty history). */
+  public RecurrentState initialState() {
+    return incremental().initialState();
+  }
+
+  /** Advances the state by one item and returns the hidden vector for {@link #topK}. */
+  public float[] advance(RecurrentState state, int item) {
+    if (item < 1 || item > model.numItems()) {
+      throw new IllegalArgumentException("item index " + item + " is outside 1.." + model.numItems());
+    }
+    return incremental().step(state, item);
+  }
+
+  private IncrementalModel incremental() {
+    if (!(model instanceof IncrementalModel m)) {
+      throw new UnsupportedOperationException(model.name() + " has no incremental state; use recommend()");
+    }
+    return m;
+  }
+
+  /** The k best items for a hidden vector, excluding padding and items where {@code exclude} is true. */
+  public List<Scored> topK(float[] hidden, int k, IntPredicate exclude) {
+    int n = model.numItems();
+    float[] scores = new float[n];
+    scorer.scoreRange(hidden, 0, 1, n + 1, scores, 0);
+    // Min-heap of the best k so far: (score, then the smaller id wins ties, as a stable order).
+    PriorityQueue<Integer> heap = new PriorityQueue<>(Math.max(1, k), (a, b) -> {
+      int c = Float.compare(scores[a - 1], scores[b - 1]);
+      return c != 0 ? c : Integer.compare(b, a);
+    });
+    for (int item = 1; item <= n && k > 0; item++) {
+      if (exclude != null && exclude.test(item)) {
+        continue;
+      }
+      if (heap.size() < k) {
+        heap.add(item);
+      } else {
+        int worst = heap.peek();
+        float s = scores[item - 1];
+        if (s > scores[worst - 1]) {
+          heap.poll();
+          heap.add(item);
+        }
+      }
+    }
+    List<Scored> out = new ArrayList<>(heap.size());
+    while (!heap.isEmpty()) {
+      int item = heap.poll();
+      out.add(new Scored(item, rawIds[item], scores[item - 1]));
+    }
+    java.util.Collections.reverse(out);
+    return out;
+  }
+}
