@@ -82,27 +82,43 @@ public final class Parallel {
     }
     boolean wasWorker = IN_WORKER.get();
     IN_WORKER.set(true);
+    Throwable failure = null;
     try {
       body.run(0, (int) ((long) n / parts));
+    } catch (RuntimeException | Error e) {
+      failure = e;
     } finally {
       IN_WORKER.set(wasWorker);
     }
+    // Wait for every part, even after a failure or an interrupt: returning (or throwing) while
+    // other parts still run would let the caller reuse arrays that workers are writing.
+    boolean interrupted = false;
     for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a worker", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException) {
-          throw (RuntimeException) cause;
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause();
+          }
+          break;
         }
-        if (cause instanceof Error) {
-          throw (Error) cause;
-        }
-        throw new IllegalStateException(cause);
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure instanceof RuntimeException) {
+      throw (RuntimeException) failure;
+    }
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure);
     }
   }
 }

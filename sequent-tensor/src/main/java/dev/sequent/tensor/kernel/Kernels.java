@@ -18,8 +18,10 @@ public interface Kernels {
    *
    * <p>Without transpose, A is [m, k] with row stride lda and B is [k, n] with row stride ldb.
    * With transA, A is stored as [k, m] (row stride lda) and its transpose is used; with transB, B is
-   * stored as [n, k] (row stride ldb) and its transpose is used. beta is 0 (overwrite) or 1 (accumulate)
-   * in practice; other values scale C first. Parallel over the configured pool.
+   * stored as [n, k] (row stride ldb) and its transpose is used. beta is 0 (overwrite: C may hold
+   * garbage or NaN) or 1 (accumulate) in practice; other values scale C first. C must not overlap A
+   * or B. Parallel over the configured pool; for a given shape the result is bit-identical from call
+   * to call and for any thread count.
    */
   void gemm(boolean transA, boolean transB, int m, int n, int k,
             float[] a, int aOff, int lda,
