@@ -55,18 +55,28 @@ public final class ModelScorer implements Scorer {
     return new Hidden(encodeLast(model, histories, maxLength));
   }
 
-  /** Hidden states [rows × d] at the last real position of each history (eval mode, no gradients). */
+  /**
+   * Hidden states [rows × d] at the last real position of each history (eval mode, no gradients). For a
+   * Cloze model ({@link SequenceModel#clozeMasking()}) the last position is its mask token, appended after
+   * the last L − 1 history items.
+   */
   public static float[] encodeLast(SequenceModel model, int[][] histories, int maxLength) {
     int rows = histories.length;
     int[] ids = new int[rows * maxLength];
     int[] last = new int[rows];
+    int appended = model.clozeMasking() == null ? 0 : model.clozeMasking().maskToken();
+    int room = appended == 0 ? maxLength : maxLength - 1;
     for (int r = 0; r < rows; r++) {
       int[] h = histories[r];
-      int n = Math.min(h.length, maxLength);
+      int n = Math.min(h.length, room);
+      int used = appended == 0 ? n : n + 1;
       int from = h.length - n;
-      int start = model.padding() == Padding.LEFT ? maxLength - n : 0;
+      int start = model.padding() == Padding.LEFT ? maxLength - used : 0;
       System.arraycopy(h, from, ids, r * maxLength + start, n);
-      last[r] = start + n - 1;
+      if (appended != 0) {
+        ids[r * maxLength + start + n] = appended;
+      }
+      last[r] = start + used - 1;
     }
     boolean wasTraining = model.isTraining();
     model.train(false);

@@ -13,7 +13,7 @@ public final class Models {
   private Models() {}
 
   public static List<String> names() {
-    return List.of("lrurec", "sasrec");
+    return List.of("lrurec", "sasrec", "gru4rec", "bert4rec", "linrec", "recgrela", "glintru");
   }
 
   /** Default options of a model (what the papers' official code uses). */
@@ -41,6 +41,64 @@ public final class Models {
         m.put("layer_norm_eps", "" + c.layerNormEps());
         m.put("seed", "" + c.seed());
       }
+      case "gru4rec" -> {
+        Gru4Rec.Config c = Gru4Rec.Config.defaults(1);
+        m.put("dim", "" + c.dim());
+        m.put("hidden", "" + c.hidden());
+        m.put("dropout", "" + c.dropout());
+        m.put("output_bias", "" + c.outputBias());
+        m.put("seed", "" + c.seed());
+      }
+      case "bert4rec" -> {
+        Bert4Rec.Config c = Bert4Rec.Config.defaults(1, 2);
+        m.put("dim", "" + c.dim());
+        m.put("blocks", "" + c.blocks());
+        m.put("heads", "" + c.heads());
+        m.put("dropout", "" + c.dropout());
+        m.put("attention_dropout", "" + c.attentionDropout());
+        m.put("mask_ratio", "" + c.maskRatio());
+        m.put("last_item_ratio", "" + c.lastItemRatio());
+        m.put("layer_norm_eps", "" + c.layerNormEps());
+        m.put("seed", "" + c.seed());
+      }
+      case "linrec" -> {
+        LinRec.Config c = LinRec.Config.defaults(1, 1);
+        m.put("variant", c.variant());
+        m.put("dim", "" + c.dim());
+        m.put("layers", "" + c.layers());
+        m.put("heads", "" + c.heads());
+        m.put("inner", "" + c.inner());
+        m.put("dropout", "" + c.dropout());
+        m.put("k_norm", c.keyNorm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("layer_norm_eps", "" + c.layerNormEps());
+        m.put("seed", "" + c.seed());
+      }
+      case "recgrela" -> {
+        RecGrela.Config c = RecGrela.Config.defaults(1);
+        m.put("variant", c.variant());
+        m.put("dim", "" + c.dim());
+        m.put("blocks", "" + c.blocks());
+        m.put("heads", "" + c.heads());
+        m.put("dropout", "" + c.dropout());
+        m.put("drop_path", "" + c.dropPath());
+        m.put("conv_kernel", "" + c.convKernel());
+        m.put("rope_base", "" + c.ropeBase());
+        m.put("layer_norm_eps", "" + c.layerNormEps());
+        m.put("seed", "" + c.seed());
+      }
+      case "glintru" -> {
+        GlintRu.Config c = GlintRu.Config.defaults(1);
+        m.put("variant", c.variant());
+        m.put("dim", "" + c.dim());
+        m.put("heads", "" + c.heads());
+        m.put("conv_kernel", "" + c.convKernel());
+        m.put("embedding_dropout", "" + c.embeddingDropout());
+        m.put("attention_dropout", "" + c.attentionDropout());
+        m.put("dropout", "" + c.dropout());
+        m.put("k_norm", c.keyNorm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("layer_norm_eps", "" + c.layerNormEps());
+        m.put("seed", "" + c.seed());
+      }
       default -> throw unknown(name);
     }
     return m;
@@ -64,7 +122,34 @@ public final class Models {
           v.longValue("seed")));
       case "sasrec" -> new SasRec(new SasRec.Config(numItems, maxLength, v.integer("dim"), v.integer("blocks"),
           v.integer("heads"), (float) v.number("dropout"), (float) v.number("layer_norm_eps"), v.longValue("seed")));
+      case "gru4rec" -> new Gru4Rec(new Gru4Rec.Config(numItems, v.integer("dim"), v.integer("hidden"),
+          (float) v.number("dropout"), v.bool("output_bias"), v.longValue("seed")));
+      case "bert4rec" -> new Bert4Rec(new Bert4Rec.Config(numItems, maxLength, v.integer("dim"), v.integer("blocks"),
+          v.integer("heads"), (float) v.number("dropout"), (float) v.number("attention_dropout"),
+          (float) v.number("mask_ratio"), (float) v.number("last_item_ratio"), (float) v.number("layer_norm_eps"),
+          v.longValue("seed")));
+      case "linrec" -> LinRec.create(new LinRec.Config(numItems, maxLength, causalVariant(v.string("variant")),
+          v.integer("dim"), v.integer("layers"), v.integer("heads"), v.integer("inner"), (float) v.number("dropout"),
+          LinRec.KeyNorm.parse(v.string("k_norm")), (float) v.number("layer_norm_eps"), v.longValue("seed")));
+      case "recgrela" -> RecGrela.create(new RecGrela.Config(numItems, causalVariant(v.string("variant")),
+          v.integer("dim"), v.integer("blocks"), v.integer("heads"), (float) v.number("dropout"),
+          (float) v.number("drop_path"), v.integer("conv_kernel"), (float) v.number("rope_base"),
+          (float) v.number("layer_norm_eps"), v.longValue("seed")));
+      case "glintru" -> GlintRu.create(new GlintRu.Config(numItems, causalVariant(v.string("variant")),
+          v.integer("dim"), v.integer("heads"), v.integer("conv_kernel"), (float) v.number("embedding_dropout"),
+          (float) v.number("attention_dropout"), (float) v.number("dropout"), LinRec.KeyNorm.parse(v.string("k_norm")),
+          (float) v.number("layer_norm_eps"), v.longValue("seed")));
       default -> throw unknown(name);
+    };
+  }
+
+  /** LinRec, RecGRELA and GLINT-RU: "faithful" (the official computation) or "causal" (incremental). */
+  private static boolean causalVariant(String variant) {
+    return switch (variant) {
+      case "faithful" -> false;
+      case "causal" -> true;
+      default -> throw new IllegalArgumentException("variant must be 'faithful' (the official code's computation) "
+          + "or 'causal' (prefix sums, incremental inference), got '" + variant + "'");
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.sequent.core.model;
 
+import dev.sequent.core.data.ClozeMasking;
 import dev.sequent.core.data.Padding;
 import dev.sequent.tensor.IntTensor;
 import dev.sequent.tensor.Rng;
@@ -52,6 +53,18 @@ public abstract class SequenceModel extends Module {
 
   /** The output bias [numItems + 1], or null when the model has none. */
   public Tensor itemBias() {
+    return null;
+  }
+
+  /**
+   * How a masked-item (Cloze) model trains and predicts, or null (the default) for next-item models.
+   *
+   * <p>Non-null (BERT4Rec) changes two things outside the model. Training: each sequence-to-sequence window
+   * is masked by this rule and the loss is taken at the masked positions only (instead of next-item labels
+   * at every position). Prediction: the history's last L − 1 items are followed by the mask token, and the
+   * hidden state at the mask token is scored (instead of the state at the last history item).
+   */
+  public ClozeMasking clozeMasking() {
     return null;
   }
 

@@ -1,5 +1,7 @@
 package dev.sequent.core.train;
 
+import dev.sequent.core.data.ClozeBatch;
+import dev.sequent.core.data.ClozeMasking;
 import dev.sequent.core.data.Padding;
 import dev.sequent.core.data.PrefixBatch;
 import dev.sequent.core.data.Seq2SeqBatch;
@@ -22,8 +24,15 @@ import java.util.Map;
  * <p>Sequence-to-sequence batches put a target at every position (label 0 = none); prefix batches have one
  * target, predicted from the last real position. Padding positions are skipped by the losses. Negatives
  * are drawn from a generator seeded by (seed, step), so a resumed run draws the same ones.
+ *
+ * <p>Cloze models ({@link SequenceModel#clozeMasking()}, BERT4Rec) train on the same sequence-to-sequence
+ * windows, masked by the model's rule with a generator seeded by (seed, step); the loss is taken at the
+ * masked positions only.
  */
 final class Objective {
+  /** Mixed into the Cloze masks' seed, so they are independent of the negatives' stream. */
+  private static final long CLOZE_STREAM = 0x434C4F5A45L;
+
   private final SequenceModel model;
   private final TrainConfig config;
   private final SequenceDataset dataset;
@@ -56,7 +65,21 @@ final class Objective {
     Tensor hidden;
     IntTensor targets;
     int[] rowUsers;
-    if (batch instanceof Seq2SeqBatch b) {
+    ClozeMasking cloze = model.clozeMasking();
+    if (cloze != null) {
+      if (!(batch instanceof Seq2SeqBatch windows)) {
+        throw new IllegalArgumentException(model.name() + " trains with the Cloze objective on sequence-to-sequence "
+            + "windows; set data.samples to seq2seq");
+      }
+      ClozeBatch b = cloze.mask(windows, Seeds.derive(config.seed(), CLOZE_STREAM, step));
+      int length = b.maxLength();
+      hidden = model.encode(new IntTensor(b.inputs(), b.size(), length)).reshape(b.size() * length, model.dim());
+      targets = new IntTensor(b.labels(), b.size() * length);
+      rowUsers = new int[b.size() * length];
+      for (int i = 0; i < rowUsers.length; i++) {
+        rowUsers[i] = b.users()[i / length];
+      }
+    } else if (batch instanceof Seq2SeqBatch b) {
       int length = b.maxLength();
       hidden = model.encode(new IntTensor(b.inputs(), b.size(), length)).reshape(b.size() * length, model.dim());
       targets = new IntTensor(b.labels(), b.size() * length);

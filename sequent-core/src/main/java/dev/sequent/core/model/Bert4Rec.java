@@ -1,0 +1,195 @@
+package dev.sequent.core.model;
+
+import dev.sequent.core.data.ClozeMasking;
+import dev.sequent.core.data.Padding;
+import dev.sequent.tensor.IntTensor;
+import dev.sequent.tensor.NN;
+import dev.sequent.tensor.Rng;
+import dev.sequent.tensor.Tensor;
+import dev.sequent.tensor.nn.LayerNorm;
+import dev.sequent.tensor.nn.Linear;
+import dev.sequent.tensor.nn.Module;
+
+/**
+ * BERT4Rec (Sun et al., CIKM 2019): a bidirectional Transformer trained on the Cloze task
+ * (research/models.md §6.3).
+ *
+ * <pre>
+ *   h⁰ = Dropout(LN(E[s] + P[0..L−1]))        left-padded window, learned positions, [mask] = numItems + 1
+ *   per layer (post-LN):
+ *     a = MultiHead(h W_q, h W_k, h W_v) W_o   bidirectional: only padding is masked (as keys)
+ *     h = LN(h + Dropout(a))
+ *     h = LN(h + Dropout(W2 GELU(W1 h + b1) + b2))        inner size 4d
+ *   o = LN(GELU(h W_P + b_P))                  output transform
+ *   scores = o·E[0..numItems]ᵀ + b_O           tied item table (the [mask] row is not scored), output bias
+ * </pre>
+ *
+ * Training (Cloze, {@link #clozeMasking()}): real items of a window are replaced by [mask] with probability
+ * ρ ({@code mask_ratio}: 0.2 for ML-1M, 0.6 for Beauty in the paper), and the loss is the softmax
+ * cross-entropy of the original item at the masked positions; a share of windows masks only the last item.
+ * Prediction: the last L − 1 history items followed by [mask]; the hidden state at [mask] is scored.
+ *
+ * <p>Positions are by column of the left-padded window, so the most recent slot always has the same
+ * position. Padding is masked as attention keys, so real positions never depend on how many pads precede
+ * them. Initialisation as BERT: truncated normal(0, 0.02) weights and embeddings, zero biases, LayerNorm
+ * (1, 0), eps 1e-12.
+ */
+public final class Bert4Rec extends SequenceModel {
+
+  /**
+   * Hyper-parameters; defaults are the paper's (mask ratio: its ML-1M value).
+   *
+   * @param maskRatio ρ, the probability that a real item of a training window is masked
+   * @param lastItemRatio share of training windows that mask only their last item
+   */
+  public record Config(int numItems, int maxLength, int dim, int blocks, int heads, float dropout,
+                       float attentionDropout, float maskRatio, float lastItemRatio, float layerNormEps,
+                       long seed) {
+    public static Config defaults(int numItems, int maxLength) {
+      return new Config(numItems, maxLength, 64, 2, 2, 0.2f, 0.2f, 0.2f, 0.1f, 1e-12f, 42);
+    }
+  }
+
+  private final Config config;
+  private final Tensor items;
+  private final Tensor positions;
+  private final LayerNorm embeddingLayerNorm;
+  private final Block[] blocks;
+  private final Linear outputTransform;
+  private final LayerNorm outputLayerNorm;
+  private final Tensor outputBias;
+  private final ClozeMasking cloze;
+
+  public Bert4Rec(Config config) {
+    super(config.numItems(), config.dim(), new Rng(config.seed() ^ DROPOUT_STREAM));
+    if (config.dim() % config.heads() != 0) {
+      throw new IllegalArgumentException("dim " + config.dim() + " is not divisible by heads " + config.heads());
+    }
+    if (config.maxLength() < 2) {
+      throw new IllegalArgumentException("BERT4Rec needs max length >= 2 (history items plus [mask])");
+    }
+    this.config = config;
+    Rng init = new Rng(config.seed());
+    int d = config.dim();
+    // Rows 0..numItems are scored; the extra last row is the [mask] token, an input only.
+    items = parameter("item_embedding", truncatedNormal(init, config.numItems() + 2, d));
+    positions = parameter("position_embedding", truncatedNormal(init, config.maxLength(), d));
+    embeddingLayerNorm = child("embedding_layer_norm", new LayerNorm(d, config.layerNormEps()));
+    blocks = new Block[config.blocks()];
+    for (int i = 0; i < blocks.length; i++) {
+      blocks[i] = child("block_" + i, new Block(config, init, rng()));
+    }
+    outputTransform = child("output_transform", linear(d, d, init));
+    outputLayerNorm = child("output_layer_norm", new LayerNorm(d, config.layerNormEps()));
+    outputBias = parameter("output_bias", Tensor.zeros(config.numItems() + 1));
+    cloze = new ClozeMasking(maskToken(), config.maskRatio(), config.lastItemRatio());
+  }
+
+  static Tensor truncatedNormal(Rng rng, int... shape) {
+    return Tensor.truncatedNormal(rng, 0f, 0.02f, shape);
+  }
+
+  /** A dense layer with BERT's initialisation: truncated normal(0, 0.02) weight, zero bias. */
+  static Linear linear(int in, int out, Rng init) {
+    Linear l = new Linear(in, out, true, init);
+    Tensor w = truncatedNormal(init, out, in);
+    System.arraycopy(w.data(), 0, l.weight.data(), 0, w.size());
+    java.util.Arrays.fill(l.bias.data(), 0f);
+    return l;
+  }
+
+  @Override
+  public String name() {
+    return "bert4rec";
+  }
+
+  @Override
+  public Padding padding() {
+    return Padding.LEFT;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Id of the [mask] token: one past the last item. */
+  public int maskToken() {
+    return config.numItems() + 1;
+  }
+
+  @Override
+  public ClozeMasking clozeMasking() {
+    return cloze;
+  }
+
+  @Override
+  public Tensor itemEmbeddings() {
+    return items.narrow0(0, config.numItems() + 1);
+  }
+
+  @Override
+  public Tensor itemBias() {
+    return outputBias;
+  }
+
+  @Override
+  public Tensor encode(IntTensor inputs) {
+    int batch = inputs.dim(0);
+    int length = inputs.dim(1);
+    if (length > config.maxLength()) {
+      throw new IllegalArgumentException("window of " + length + " items exceeds max length " + config.maxLength());
+    }
+    IntTensor padding = SasRec.paddingMask(inputs);
+    Tensor pos = positions.narrow0(config.maxLength() - length, config.maxLength());
+    Tensor h = embeddingLayerNorm.forward(NN.embedding(items, inputs).add(pos));
+    h = NN.dropout(h, config.dropout(), rng(), isTraining());
+    for (Block block : blocks) {
+      h = block.forward(h, padding);
+    }
+    return outputLayerNorm.forward(outputTransform.forward(h).gelu());
+  }
+
+  /** Bidirectional self-attention and the GELU feed-forward, each with residual and post-LayerNorm. */
+  static final class Block extends Module {
+    private final Config config;
+    private final Rng rng;
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final Linear attentionOutput;
+    private final LayerNorm attentionLayerNorm;
+    private final Linear w1;
+    private final Linear w2;
+    private final LayerNorm forwardLayerNorm;
+
+    Block(Config config, Rng init, Rng dropoutRng) {
+      this.config = config;
+      this.rng = dropoutRng;
+      int d = config.dim();
+      query = child("query", linear(d, d, init));
+      key = child("key", linear(d, d, init));
+      value = child("value", linear(d, d, init));
+      attentionOutput = child("attention_output", linear(d, d, init));
+      attentionLayerNorm = child("attention_layer_norm", new LayerNorm(d, config.layerNormEps()));
+      w1 = child("w_1", linear(d, 4 * d, init));
+      w2 = child("w_2", linear(4 * d, d, init));
+      forwardLayerNorm = child("forward_layer_norm", new LayerNorm(d, config.layerNormEps()));
+    }
+
+    Tensor forward(Tensor h, IntTensor padding) {
+      int batch = h.dim(0);
+      int length = h.dim(1);
+      int heads = config.heads();
+      int dh = config.dim() / heads;
+      Tensor q = SasRec.Block.splitHeads(query.forward(h), batch, length, heads, dh);
+      Tensor k = SasRec.Block.splitHeads(key.forward(h), batch, length, heads, dh);
+      Tensor v = SasRec.Block.splitHeads(value.forward(h), batch, length, heads, dh);
+      Tensor attended = NN.attention(q, k, v, false, padding, config.attentionDropout(), rng, isTraining())
+          .permute(0, 2, 1, 3).reshape(batch, length, config.dim());
+      Tensor a = attentionOutput.forward(attended);
+      h = attentionLayerNorm.forward(h.add(NN.dropout(a, config.dropout(), rng, isTraining())));
+      Tensor f = w2.forward(w1.forward(h).gelu());
+      return forwardLayerNorm.forward(h.add(NN.dropout(f, config.dropout(), rng, isTraining())));
+    }
+  }
+}

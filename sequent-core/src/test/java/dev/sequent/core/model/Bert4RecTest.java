@@ -1,0 +1,312 @@
+package dev.sequent.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sequent.core.data.ClozeBatch;
+import dev.sequent.core.data.ClozeMasking;
+import dev.sequent.core.data.Padding;
+import dev.sequent.core.data.PrefixSamples;
+import dev.sequent.core.data.Seq2SeqBatch;
+import dev.sequent.core.data.Seq2SeqSamples;
+import dev.sequent.core.data.SequenceDataset;
+import dev.sequent.core.data.Split;
+import dev.sequent.core.data.Vocabulary;
+import dev.sequent.core.infer.ModelScorer;
+import dev.sequent.core.train.StepRunner;
+import dev.sequent.core.train.TrainConfig;
+import dev.sequent.core.train.TrainProgress;
+import dev.sequent.core.train.Trainer;
+import dev.sequent.tensor.Grad;
+import dev.sequent.tensor.IntTensor;
+import dev.sequent.tensor.Rng;
+import dev.sequent.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Bert4RecTest {
+
+  private static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
+    return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
+        1e-12f, 5));
+  }
+
+  @Test
+  void shapesAndTheMaskTokenRow() {
+    Bert4Rec m = model(100, 12, 0.2f, 0.2f, 0.1f);
+    Tensor h = m.encode(ModelTestSupport.randomWindows(new Rng(1), 4, 12, 100, true));
+    assertArrayEquals(new int[] {4, 12, 16}, h.shape());
+    // The [mask] token is an input only: the scored table has rows 0..numItems, the input table one more.
+    assertEquals(101, m.maskToken());
+    assertEquals(101, m.clozeMasking().maskToken());
+    assertArrayEquals(new int[] {101, 16}, m.itemEmbeddings().shape());
+    assertArrayEquals(new int[] {102, 16}, m.namedParameters().get("item_embedding").shape());
+    assertArrayEquals(new int[] {101}, m.itemBias().shape());
+    // Windows with [mask] encode; longer windows than the positions are an error.
+    m.encode(new IntTensor(new int[] {0, 0, 3, 101}, 1, 4));
+    assertThrows(IllegalArgumentException.class, () -> m.encode(new IntTensor(new int[13], 1, 13)));
+  }
+
+  @Test
+  void attentionIsBidirectional() {
+    Bert4Rec m = model(30, 6, 0f, 0.2f, 0f);
+    m.train(false);
+    try (Grad g = Grad.disabled()) {
+      float[] a = m.encode(new IntTensor(new int[] {0, 1, 2, 3, 4, 5}, 1, 6)).toArray();
+      float[] b = m.encode(new IntTensor(new int[] {0, 1, 2, 3, 9, 8}, 1, 6)).toArray();
+      // Unlike SASRec, position 1 sees the later items.
+      float diff = 0;
+      for (int i = 16; i < 2 * 16; i++) {
+        diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      }
+      assertTrue(diff > 1e-4, "earlier positions must depend on later items");
+    }
+  }
+
+  @Test
+  void paddingNeverLeaksIntoRealItems() {
+    Bert4Rec m = model(20, 8, 0f, 0.2f, 0f);
+    m.train(false);
+    try (Grad g = Grad.disabled()) {
+      float[] padded = m.encode(new IntTensor(new int[] {0, 0, 0, 0, 0, 5, 6, 21}, 1, 8)).toArray();
+      float[] otherPads = m.encode(new IntTensor(new int[] {0, 0, 0, 0, 0, 5, 6, 21}, 1, 8)).toArray();
+      float[] bare = m.encode(new IntTensor(new int[] {5, 6, 21}, 1, 3)).toArray();
+      assertArrayEquals(otherPads, padded);
+      float[] real = Arrays.copyOfRange(padded, 5 * 16, 8 * 16);
+      for (int i = 0; i < real.length; i++) {
+        assertEquals(bare[i], real[i], 1e-5, "unit " + i);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- Cloze masking rules
+
+  /** Windows of {@code length} with random left padding and at least {@code minReal} real items. */
+  private static int[] windows(Rng rng, int rows, int length, int minReal, int numItems) {
+    int[] ids = new int[rows * length];
+    for (int r = 0; r < rows; r++) {
+      int real = minReal + rng.nextInt(length - minReal + 1);
+      for (int j = length - real; j < length; j++) {
+        ids[r * length + j] = 1 + rng.nextInt(numItems);
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void maskingNeverTouchesPaddingAndLabelsOnlyMaskedPositions() {
+    ClozeMasking rule = new ClozeMasking(101, 0.6, 0.1);
+    int rows = 300;
+    int length = 20;
+    int[] items = windows(new Rng(7), rows, length, 1, 100);
+    ClozeBatch b = rule.mask(items, rows, length, new int[rows], 99);
+    for (int r = 0; r < rows; r++) {
+      int masked = 0;
+      for (int p = 0; p < length; p++) {
+        int i = r * length + p;
+        if (items[i] == 0) {
+          assertEquals(0, b.inputs()[i], "padding stays padding");
+          assertEquals(0, b.labels()[i], "padding has no label");
+        } else if (b.inputs()[i] == 101) {
+          assertEquals(items[i], b.labels()[i], "a masked position predicts its original item");
+          masked++;
+        } else {
+          assertEquals(items[i], b.inputs()[i], "unmasked items are kept");
+          assertEquals(0, b.labels()[i], "unmasked items have no label");
+        }
+      }
+      assertTrue(masked >= 1, "row " + r + " masks at least one item");
+    }
+    assertEquals(b.masked(), Arrays.stream(b.labels()).filter(l -> l != 0).count());
+  }
+
+  @Test
+  void theMaskRatioHoldsOnAverage() {
+    for (double rho : new double[] {0.2, 0.6}) {
+      ClozeMasking rule = new ClozeMasking(501, rho, 0.0);
+      Rng rng = new Rng(11);
+      long real = 0;
+      long masked = 0;
+      for (int step = 0; step < 40; step++) {
+        // 20..50 real items per window, so the "at least one" fallback is negligible (< 0.8^20 / 20).
+        int[] items = windows(rng, 64, 50, 20, 500);
+        ClozeBatch b = rule.mask(items, 64, 50, new int[64], step);
+        real += Arrays.stream(items).filter(i -> i != 0).count();
+        masked += b.masked();
+      }
+      double share = (double) masked / real;
+      // ~90k positions: the standard error is below 0.002.
+      assertEquals(rho, share, 0.01, "masked share for ρ = " + rho);
+    }
+  }
+
+  @Test
+  void theLastItemShareHoldsOnAverage() {
+    // With ρ = 1 every real item is masked, so a window with exactly one masked item is a last-item window.
+    ClozeMasking rule = new ClozeMasking(501, 1.0, 0.3);
+    int rows = 4000;
+    int[] items = windows(new Rng(5), rows, 10, 2, 500);
+    ClozeBatch b = rule.mask(items, rows, 10, new int[rows], 1);
+    int lastOnly = 0;
+    for (int r = 0; r < rows; r++) {
+      int masked = 0;
+      for (int p = 0; p < 10; p++) {
+        masked += b.labels()[r * 10 + p] != 0 ? 1 : 0;
+      }
+      if (masked == 1) {
+        assertTrue(b.labels()[r * 10 + 9] != 0, "the single masked item is the last one");
+        lastOnly++;
+      }
+    }
+    assertEquals(0.3, (double) lastOnly / rows, 0.03);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameMask() {
+    ClozeMasking rule = new ClozeMasking(101, 0.4, 0.1);
+    int[] items = windows(new Rng(3), 32, 30, 1, 100);
+    ClozeBatch a = rule.mask(items, 32, 30, new int[32], 1234);
+    ClozeBatch b = rule.mask(items.clone(), 32, 30, new int[32], 1234);
+    ClozeBatch c = rule.mask(items, 32, 30, new int[32], 1235);
+    assertArrayEquals(a.inputs(), b.inputs());
+    assertArrayEquals(a.labels(), b.labels());
+    assertFalse(Arrays.equals(a.inputs(), c.inputs()), "another step masks differently");
+  }
+
+  @Test
+  void invalidRatiosAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 0.0, 0.1));
+    assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 1.5, 0.1));
+    assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 0.2, -0.1));
+    assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(0, 0.2, 0.1));
+  }
+
+  // ---------------------------------------------------------------- prediction with an appended [mask]
+
+  @Test
+  void predictionAppendsTheMaskTokenAfterTheLastLMinusOneItems() {
+    Bert4Rec m = model(40, 5, 0.2f, 0.2f, 0.1f);
+    int mask = m.maskToken();
+    int[] history = {9, 8, 7, 1, 2, 3, 4};
+    float[] scored = ModelScorer.encodeLast(m, new int[][] {history, {6}}, 5);
+    float[] expectedLong;
+    float[] expectedShort;
+    m.train(false);
+    try (Grad g = Grad.disabled()) {
+      // L = 5: the last 4 history items, then [mask]; the hidden state is read at the mask (position 4).
+      expectedLong = Arrays.copyOfRange(m.encode(new IntTensor(new int[] {1, 2, 3, 4, mask}, 1, 5)).toArray(),
+          4 * 16, 5 * 16);
+      expectedShort = Arrays.copyOfRange(m.encode(new IntTensor(new int[] {0, 0, 0, 6, mask}, 1, 5)).toArray(),
+          4 * 16, 5 * 16);
+    }
+    assertArrayEquals(expectedLong, Arrays.copyOfRange(scored, 0, 16));
+    assertArrayEquals(expectedShort, Arrays.copyOfRange(scored, 16, 32));
+    // Items older than the last L − 1 do not matter.
+    float[] trimmed = ModelScorer.encodeLast(m, new int[][] {{1, 2, 3, 4}}, 5);
+    assertArrayEquals(trimmed, Arrays.copyOfRange(scored, 0, 16));
+  }
+
+  @Test
+  void nextItemModelsAppendNothing() {
+    assertEquals(null, new SasRec(SasRec.Config.defaults(10, 5)).clozeMasking());
+    assertEquals(null, new Gru4Rec(Gru4Rec.Config.defaults(10)).clozeMasking());
+  }
+
+  @Test
+  void tinyOverfitOnTheClozeTask() {
+    Bert4Rec m = model(12, 8, 0f, 0.4f, 0.2f);
+    int[][] sequences = {{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11, 12}, {3, 1, 4, 1, 5, 9}};
+    float loss = ModelTestSupport.overfitCloze(m, sequences, 8, 200);
+    assertTrue(loss < 0.1f, "last-item loss through [mask] after overfitting: " + loss);
+  }
+
+  // ---------------------------------------------------------------- training wiring
+
+  /** 10 users with 5..16 random items over 30 items. */
+  private static SequenceDataset dataset() {
+    Rng rng = new Rng(8);
+    int users = 10;
+    int[] offsets = new int[users + 1];
+    int[] flat = new int[users * 16];
+    for (int u = 0; u < users; u++) {
+      int n = 5 + rng.nextInt(12);
+      for (int i = 0; i < n; i++) {
+        flat[offsets[u] + i] = 1 + rng.nextInt(30);
+      }
+      offsets[u + 1] = offsets[u] + n;
+    }
+    String[] userIds = new String[users];
+    String[] itemIds = new String[30];
+    Arrays.setAll(userIds, i -> "u" + i);
+    Arrays.setAll(itemIds, i -> "i" + (i + 1));
+    return new SequenceDataset(Vocabulary.ofUsers(userIds), Vocabulary.ofItems(itemIds), offsets,
+        Arrays.copyOf(flat, offsets[users]), null);
+  }
+
+  private static TrainConfig trainConfig(long maxSteps) {
+    return TrainConfig.lruRecDefaults().with(Map.of("max_steps", Long.toString(maxSteps), "train_batch_size", "4",
+        "eval_every_steps", "3", "stopping_step", "0", "epochs", "50"));
+  }
+
+  @Test
+  void trainingStepsMaskWithTheRunSeedAndStep() {
+    SequenceDataset data = dataset();
+    Split split = Split.leaveOneOut(data);
+    Seq2SeqSamples samples = Seq2SeqSamples.of(split, 8, Padding.LEFT);
+    Seq2SeqBatch batch = samples.batch(new int[] {0, 1, 2, 3, 4, 5}, 0, 6);
+    float[] losses = new float[3];
+    long[] steps = {5, 5, 6};
+    for (int i = 0; i < 3; i++) {
+      Bert4Rec m = model(30, 8, 0f, 0.5f, 0.1f);
+      losses[i] = new StepRunner(m, trainConfig(10), data, null, 10).step(batch, steps[i]);
+    }
+    assertEquals(losses[0], losses[1], "same seed and step, same masks, same loss");
+    assertTrue(losses[0] != losses[2], "another step masks differently");
+    assertTrue(Float.isFinite(losses[0]) && losses[0] > 0);
+
+    PrefixSamples prefixes = PrefixSamples.training(split, 8, Padding.LEFT);
+    Object prefixBatch = prefixes.batch(new int[] {0, 1}, 0, 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new StepRunner(model(30, 8, 0f, 0.5f, 0.1f), trainConfig(10), data, null, 10).step(prefixBatch, 0));
+    assertTrue(e.getMessage().contains("seq2seq"), e.getMessage());
+  }
+
+  @Test
+  void aResumedClozeRunEndsExactlyLikeAnUninterruptedOne(@TempDir Path tmp) throws IOException {
+    Bert4Rec straight = model(30, 8, 0.2f, 0.4f, 0.1f);
+    train(straight, 8, tmp.resolve("a"), false);
+    train(model(30, 8, 0.2f, 0.4f, 0.1f), 4, tmp.resolve("b"), false);
+    Bert4Rec resumed = model(30, 8, 0.2f, 0.4f, 0.1f);
+    train(resumed, 8, tmp.resolve("b"), true);
+    for (String name : straight.namedParameters().keySet()) {
+      assertArrayEquals(straight.namedParameters().get(name).toArray(), resumed.namedParameters().get(name).toArray(),
+          name);
+    }
+  }
+
+  private static void train(SequenceModel m, long steps, Path dir, boolean resume) throws IOException {
+    SequenceDataset data = dataset();
+    Split split = Split.leaveOneOut(data);
+    // An ever-increasing metric: the best checkpoint is the last validation (step 8) in both runs.
+    Trainer.Validation validation = model -> Map.of("Recall@10", (double) System.nanoTime());
+    new Trainer(m, trainConfig(steps).with(Map.of("eval_every_steps", "4")), Seq2SeqSamples.of(split, 8, m.padding()),
+        data, null, validation, dir, Map.of(), Map.of(), TrainProgress.quiet()).fit(resume);
+  }
+
+  @Test
+  void registryBuildsItWithOptions() {
+    SequenceModel m = Models.create("bert4rec", Map.of("mask_ratio", "0.6", "last_item_ratio", "0"), 30, 10);
+    assertEquals("bert4rec", m.name());
+    assertEquals(0.6, m.clozeMasking().maskRatio(), 1e-6);
+    assertEquals(0.0, m.clozeMasking().lastItemRatio(), 1e-6);
+    assertEquals(31, m.clozeMasking().maskToken());
+    assertTrue(Models.names().contains("bert4rec"));
+  }
+}
