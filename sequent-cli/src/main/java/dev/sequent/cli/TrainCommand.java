@@ -1,49 +1,54 @@
 package dev.sequent.cli;
 
+import dev.sequent.core.run.ConfigException;
 import dev.sequent.core.run.Experiment;
-import dev.sequent.core.train.TrainProgress;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sequent train CONFIG [--set key=value]... [--run-dir DIR] [--resume]}. */
+/** {@code sequent train CONFIG [--set key=value]... [--run-dir DIR] [--resume | --overwrite] [--quiet]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a model from a YAML config, validate, keep the best checkpoint and test it.")
-final class TrainCommand implements Callable<Integer> {
+    description = {"Train from a YAML config into a run folder with report.html.",
+        "",
+        "Validates as it trains, keeps the best checkpoint, tests it next to the popularity baseline, and "
+            + "writes runs/<name>/: config.yaml and config.properties (resolved settings), run.json (versions, "
+            + "data fingerprint and statistics, seeds), metrics.jsonl, latest.ckpt, best.ckpt, results.json and "
+            + "report.html.",
+        "Relative paths inside the config are resolved against the project root (the launcher's folder)."})
+final class TrainCommand extends ConfigCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CONFIG", description = "YAML config, e.g. configs/lrurec-ml1m.yaml")
-  Path config;
+  void config(Path file) {
+    config = file;
+  }
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a setting, e.g. train.epochs=3")
-  List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/<config name>)")
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default: runs/<config name>)")
   Path runDir;
 
-  @Option(names = "--resume", description = "Continue from the run folder's latest checkpoint")
+  @Option(names = "--resume", description = "Continue the run in the run folder from its latest checkpoint")
   boolean resume;
 
-  @Option(names = "--quiet", description = "No progress bar")
-  boolean quiet;
+  @Option(names = "--overwrite", description = "Start again in a run folder that holds an earlier run")
+  boolean overwrite;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> settings = ConfigFiles.override(ConfigFiles.read(config), overrides);
-    Experiment experiment;
-    try {
-      experiment = new Experiment(settings);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(config + ": " + e.getMessage());
+    Experiment experiment = experiment();
+    Path dir = runDir != null ? runDir : Main.projectRoot().resolve("runs").resolve(configName());
+    RunFolder.prepare(dir, resume, overwrite);
+    if (resume) {
+      RunFolder.noteChangedSettings(dir, experiment.config(), main.err);
     }
-    Path dir = runDir != null ? runDir
-        : Path.of("runs", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
-    experiment.run(dir, resume, quiet ? TrainProgress.quiet() : TrainProgress.console(System.err), System.out);
-    System.out.println("run folder: " + dir);
+    try {
+      RunFolder.train(experiment, dir, resume, trainProgress(), main.out, config.toString());
+    } catch (ConfigException e) {
+      throw explain(e);
+    }
+    main.out.println("run folder: " + dir);
+    main.out.println("report: " + dir.resolve("report.html"));
     return 0;
   }
 }

@@ -34,7 +34,13 @@ public final class Versions {
     command[0] = "git";
     System.arraycopy(args, 0, command, 1, args.length);
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // The launcher names the repository root, so the commit is found from any working directory.
+      String home = System.getProperty("sequent.home");
+      if (home != null && !home.isBlank()) {
+        builder.directory(new java.io.File(home));
+      }
+      Process p = builder.start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         return null;
