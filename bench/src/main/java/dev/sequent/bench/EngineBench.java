@@ -262,16 +262,19 @@ public final class EngineBench {
   // ---------------------------------------------------------------------------------------------
   // Training step
 
+  private static final int WARMUP_STEPS = 30;
+  private static final int TIMED_STEPS = 20;
+
   /**
    * One step of research/engine.md's model through the engine's public API (see {@link TrainStep}):
-   * 12,800 tokens, 3,416 items, d = 64; median of 15 steps after 5 warm-up steps.
+   * 12,800 tokens, 3,416 items, d = 64; the median of the timed steps after warm-up steps.
    */
   static String trainingStep() {
-    double[] ms = TrainStep.measure(5, 15);
+    double[] ms = TrainStep.measure(WARMUP_STEPS, TIMED_STEPS);
     System.out.printf("training step: median %.1f ms (min %.1f, max %.1f)%n", ms[0], ms[1], ms[2]);
     return String.format(java.util.Locale.ROOT,
         "embedding(3416×64) → linear+ReLU → fused chunked full-softmax CE over 3,416 items → backward →"
-            + " AdamW, 12,800 tokens: **%.1f ms** median (min %.1f, max %.1f) over 15 steps after 5 warm-up steps."
+            + " AdamW, 12,800 tokens: **%.1f ms** median (min %.1f, max %.1f) over " + TIMED_STEPS + " steps after " + WARMUP_STEPS + " warm-up steps."
             + " Target ≤ 100 ms; PyTorch 1.13 on this CPU: 414–447 ms default, 148–152 ms tuned.",
         ms[0], ms[1], ms[2]);
   }
