@@ -37,7 +37,7 @@ public final class Activations {
   }
 
   /** y = GELU(x) over a range, using {@link #erfFast}. */
-  static void geluForward(float[] x, int xOff, float[] y, int yOff, int n) {
+  public static void geluForward(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];
       y[yOff + i] = 0.5f * v * (1f + erfFast(v * (float) INV_SQRT2));
@@ -45,7 +45,7 @@ public final class Activations {
   }
 
   /** dx += dy · GELU'(x) over a range. */
-  static void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+  public static void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];
       float cdf = 0.5f * (1f + erfFast(v * (float) INV_SQRT2));

@@ -743,12 +743,13 @@ public final class Tensor {
   public Tensor gelu() {
     Tensor out = empty(shape.clone());
     int off = offset;
-    Parallel.forRange(size, 1 << 15, (from, to) -> Activations.geluForward(data, off + from, out.data, from, to - from));
+    Kernels kern = Kernels.get();
+    Parallel.forRange(size, 1 << 15, (from, to) -> kern.gelu(data, off + from, out.data, from, to - from));
     return record(out, "gelu", o -> {
       float[] g = o.grad();
       float[] gx = grad();
       Parallel.forRange(size, 1 << 15,
-          (from, to) -> Activations.geluBackward(data, off + from, g, from, gx, off + from, to - from));
+          (from, to) -> kern.geluBackward(data, off + from, g, from, gx, off + from, to - from));
     }, this);
   }
 

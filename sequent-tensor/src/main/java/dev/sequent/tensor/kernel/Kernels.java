@@ -59,6 +59,12 @@ public interface Kernels {
    */
   float expShiftSum(float[] x, int xOff, float[] out, int outOff, int n, float shift);
 
+  /** y = GELU(x) = x·Φ(x) over a range (erf to float precision, Abramowitz-Stegun 7.1.26). */
+  void gelu(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** dx += dy · GELU'(x) over a range. */
+  void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
   /** The kernels for this JVM: vectorised when the incubator module is present, scalar otherwise. */
   static Kernels get() {
     return Holder.INSTANCE;

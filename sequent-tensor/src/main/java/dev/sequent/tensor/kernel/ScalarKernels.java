@@ -1,5 +1,6 @@
 package dev.sequent.tensor.kernel;
 
+import dev.sequent.tensor.Activations;
 import dev.sequent.tensor.Parallel;
 
 /** Plain-Java kernels: the reference implementation and the fallback without the Vector API. */
@@ -109,5 +110,15 @@ final class ScalarKernels implements Kernels {
       s += e;
     }
     return s;
+  }
+
+  @Override
+  public void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
+    Activations.geluForward(x, xOff, y, yOff, n);
+  }
+
+  @Override
+  public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    Activations.geluBackward(x, xOff, dy, dyOff, dx, dxOff, n);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sequent.tensor.kernel;
 
+import dev.sequent.tensor.Activations;
 import dev.sequent.tensor.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -579,6 +580,69 @@ final class VectorKernels implements Kernels {
       r = Math.max(r, x[off + i]);
     }
     return r;
+  }
+
+  // GELU: erf(z) = 1 − t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5))))·exp(−z²), t = 1/(1 + p·|z|), with the sign of z
+  // (Abramowitz-Stegun 7.1.26, error < 1.5e-7), as Activations.erfFast. Constants are broadcast into locals
+  // before the loops and vectors never go into fields or arrays: either would defeat the intrinsics.
+  private static final float ERF_P = 0.3275911f;
+  private static final float ERF_A1 = 0.254829592f;
+  private static final float ERF_A2 = -0.284496736f;
+  private static final float ERF_A3 = 1.421413741f;
+  private static final float ERF_A4 = -1.453152027f;
+  private static final float ERF_A5 = 1.061405429f;
+
+  @Override
+  public void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector half = FloatVector.broadcast(S, 0.5f);
+    FloatVector invSqrt2 = FloatVector.broadcast(S, 0.70710677f);
+    FloatVector p = FloatVector.broadcast(S, ERF_P);
+    FloatVector a1 = FloatVector.broadcast(S, ERF_A1);
+    FloatVector a2 = FloatVector.broadcast(S, ERF_A2);
+    FloatVector a3 = FloatVector.broadcast(S, ERF_A3);
+    FloatVector a4 = FloatVector.broadcast(S, ERF_A4);
+    FloatVector a5 = FloatVector.broadcast(S, ERF_A5);
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector z = v.mul(invSqrt2);
+      FloatVector az = z.abs();
+      FloatVector t = one.div(p.fma(az, one));
+      FloatVector poly = a5.fma(t, a4).fma(t, a3).fma(t, a2).fma(t, a1).mul(t);
+      FloatVector erfAbs = one.sub(poly.mul(exp(az.mul(az).neg())));
+      FloatVector erf = erfAbs.blend(erfAbs.neg(), z.lt(0f));
+      half.mul(v).mul(one.add(erf)).intoArray(y, yOff + i);
+    }
+    Activations.geluForward(x, xOff + i, y, yOff + i, n - i);
+  }
+
+  @Override
+  public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector half = FloatVector.broadcast(S, 0.5f);
+    FloatVector invSqrt2 = FloatVector.broadcast(S, 0.70710677f);
+    FloatVector invSqrt2Pi = FloatVector.broadcast(S, 0.3989423f);
+    FloatVector p = FloatVector.broadcast(S, ERF_P);
+    FloatVector a1 = FloatVector.broadcast(S, ERF_A1);
+    FloatVector a2 = FloatVector.broadcast(S, ERF_A2);
+    FloatVector a3 = FloatVector.broadcast(S, ERF_A3);
+    FloatVector a4 = FloatVector.broadcast(S, ERF_A4);
+    FloatVector a5 = FloatVector.broadcast(S, ERF_A5);
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector z = v.mul(invSqrt2);
+      FloatVector az = z.abs();
+      FloatVector t = one.div(p.fma(az, one));
+      FloatVector poly = a5.fma(t, a4).fma(t, a3).fma(t, a2).fma(t, a1).mul(t);
+      FloatVector density = exp(az.mul(az).neg());
+      FloatVector erfAbs = one.sub(poly.mul(density));
+      FloatVector cdf = half.mul(one.add(erfAbs.blend(erfAbs.neg(), z.lt(0f))));
+      FloatVector grad = FloatVector.fromArray(S, dy, dyOff + i).mul(v.fma(density.mul(invSqrt2Pi), cdf));
+      FloatVector.fromArray(S, dx, dxOff + i).add(grad).intoArray(dx, dxOff + i);
+    }
+    Activations.geluBackward(x, xOff + i, dy, dyOff + i, dx, dxOff + i, n - i);
   }
 
   @Override
