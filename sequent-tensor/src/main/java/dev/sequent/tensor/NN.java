@@ -167,6 +167,16 @@ public final class NN {
 
   /** Rows of {@code weight} [V, d] for each id: ids [...] → [..., d]. Backward adds into the used rows only. */
   public static Tensor embedding(Tensor weight, IntTensor ids) {
+    return embedding(weight, ids, -1);
+  }
+
+  /**
+   * The same lookup with PyTorch's {@code padding_idx} semantics, which the RecBole models (LinRec,
+   * RecGRELA, GLINT-RU) rely on: positions holding {@code paddingIdx} return that row like any other but
+   * send no gradient into it. The row can still learn through other uses of the table (a tied output
+   * layer scores the padding id like an item), exactly as in PyTorch. A negative index disables it.
+   */
+  public static Tensor embedding(Tensor weight, IntTensor ids, int paddingIdx) {
     if (weight.rank() != 2) {
       throw new ShapeException("embedding", weight.shape(), "weight must be [V, d]");
     }
@@ -194,6 +204,9 @@ public final class NN {
       float[] dy = o.grad();
       float[] dw = weight.grad();
       for (int i = 0; i < idx.length; i++) {
+        if (idx[i] == paddingIdx) {
+          continue;
+        }
         int row = wo + idx[i] * d;
         int src = i * d;
         for (int j = 0; j < d; j++) {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link LinearAttention} and {@link PaddedEmbedding}. */
+/** {@link LinearAttention} and the padding_idx form of {@link NN#embedding(Tensor, IntTensor, int)}. */
 class LinearAttentionTest {
 
   /** out[b,h,t] = Σ_{s ≤ t (or all s), s not padded} (q_t·k_s) v_s, in double. */
@@ -231,18 +231,18 @@ class LinearAttentionTest {
     return s;
   }
 
-  // ---------------------------------------------------------------- PaddedEmbedding
+  // ---------------------------------------------------------------- embedding with padding_idx
 
   @Test
   void paddedEmbeddingLooksUpEveryRowButTrainsOnlyRealIds() {
     Rng rng = new Rng(10);
     Tensor w = GradCheck.param(rng, 4, 3);
     IntTensor ids = new IntTensor(new int[] {0, 2, 2, 0, 3, 0}, 2, 3);
-    Tensor out = PaddedEmbedding.lookup(w, ids, 0);
+    Tensor out = NN.embedding(w, ids, 0);
     assertArrayEquals(NN.embedding(w, ids).toArray(), out.toArray());
     out.sum().backward();
     float[] g = w.gradTensor().toArray();
     assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 2, 2, 2, 1, 1, 1}, g);
-    GradCheck.create().check("paddedEmbedding", in -> PaddedEmbedding.lookup(in[0], ids, 1), GradCheck.param(rng, 4, 3));
+    GradCheck.create().check("paddedEmbedding", in -> NN.embedding(in[0], ids, 1), GradCheck.param(rng, 4, 3));
   }
 }

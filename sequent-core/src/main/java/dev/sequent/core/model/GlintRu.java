@@ -4,7 +4,6 @@ import dev.sequent.core.data.Padding;
 import dev.sequent.tensor.Grad;
 import dev.sequent.tensor.IntTensor;
 import dev.sequent.tensor.NN;
-import dev.sequent.tensor.PaddedEmbedding;
 import dev.sequent.tensor.Rng;
 import dev.sequent.tensor.Seq;
 import dev.sequent.tensor.Tensor;
@@ -171,7 +170,7 @@ public class GlintRu extends SequenceModel {
     Tensor keep = causal ? keepMask(padding, batch, length) : null;
     float p = config.dropout();
 
-    Tensor e0 = NN.dropout(PaddedEmbedding.lookup(items, inputs, 0), config.embeddingDropout(), rng(), isTraining());
+    Tensor e0 = NN.dropout(NN.embedding(items, inputs, 0), config.embeddingDropout(), rng(), isTraining());
     Tensor a = attention.forward(e0, padding);
     Tensor h1 = conv(masked(w1.forward(e0), keep), conv1Weight, conv1Bias);
     Tensor h2 = w2.forward(e0).gelu();

@@ -5,7 +5,6 @@ import dev.sequent.tensor.Grad;
 import dev.sequent.tensor.IntTensor;
 import dev.sequent.tensor.LinearAttention;
 import dev.sequent.tensor.NN;
-import dev.sequent.tensor.PaddedEmbedding;
 import dev.sequent.tensor.Rng;
 import dev.sequent.tensor.Seq;
 import dev.sequent.tensor.Tensor;
@@ -150,7 +149,7 @@ public class LinRec extends SequenceModel {
     // Faithful: slot t has position t (RecBole). Causal: positions count real items, see positionIds.
     Tensor pos = config.causal() ? NN.embedding(positions, positionIds(inputs, config.maxLength()))
         : positions.narrow0(0, length);
-    Tensor x = PaddedEmbedding.lookup(items, inputs, 0).add(pos);
+    Tensor x = NN.embedding(items, inputs, 0).add(pos);
     x = NN.dropout(embeddingNorm.forward(x), config.dropout(), rng(), isTraining());
     IntTensor padding = config.causal() ? paddingMask(inputs) : null;
     for (Layer layer : layers) {

@@ -5,7 +5,6 @@ import dev.sequent.tensor.Grad;
 import dev.sequent.tensor.IntTensor;
 import dev.sequent.tensor.LinearAttention;
 import dev.sequent.tensor.NN;
-import dev.sequent.tensor.PaddedEmbedding;
 import dev.sequent.tensor.Rng;
 import dev.sequent.tensor.RopeStyle;
 import dev.sequent.tensor.Seq;
@@ -111,7 +110,7 @@ public class RecGrela extends SequenceModel {
 
   @Override
   public Tensor encode(IntTensor inputs) {
-    Tensor h = embeddingNorm.forward(NN.dropout(PaddedEmbedding.lookup(items, inputs, 0), config.dropout(), rng(),
+    Tensor h = embeddingNorm.forward(NN.dropout(NN.embedding(items, inputs, 0), config.dropout(), rng(),
         isTraining()));
     Masks masks = config.causal() ? Masks.of(inputs) : null;
     for (Block block : blocks) {
