@@ -1,11 +1,11 @@
 package dev.sequent.core.eval;
 
-/** The little JSON writing Sequent needs, without a library. */
-final class Json {
+/** The little JSON writing Sequent needs, without a library (also used by the run folder's files). */
+public final class Json {
   private Json() {}
 
   /** A JSON string literal. */
-  static String quote(String text) {
+  public static String quote(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -17,7 +17,7 @@ final class Json {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

@@ -112,15 +112,23 @@ public final class Metrics {
       throw new IllegalArgumentException(
           "metric \"" + name + "\" belongs to another protocol; these metrics are " + protocol.name());
     }
-    int at = text.indexOf('@');
+    return plainName(text);
+  }
+
+  /**
+   * The stored name of a metric without protocol label: families upper case, "Recall@K" and "Hit@K" as
+   * "HR@K" (the same with one target per user).
+   */
+  public static String plainName(String name) {
+    int at = name.indexOf('@');
     if (at < 0) {
-      return text;
+      return name;
     }
-    String family = text.substring(0, at).toUpperCase(Locale.ROOT);
+    String family = name.substring(0, at).toUpperCase(Locale.ROOT);
     if (family.equals("RECALL") || family.equals("HIT")) {
       family = "HR";
     }
-    return family + text.substring(at);
+    return family + name.substring(at);
   }
 
   /** The printed name of a metric: itself for full ranking, with the protocol when sampled. */

@@ -5,6 +5,7 @@ import dev.sequent.core.data.PreprocessReport;
 import dev.sequent.core.data.ReadReport;
 import dev.sequent.core.data.SequenceDataset;
 import dev.sequent.core.data.Split;
+import dev.sequent.core.eval.Json;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -124,9 +125,9 @@ public final class DataSummary {
   public String toJson() {
     StringBuilder out = new StringBuilder("{");
     for (Map.Entry<String, Object> e : values.entrySet()) {
-      out.append(out.length() == 1 ? "" : ", ").append(JsonText.quote(e.getKey())).append(": ");
+      out.append(out.length() == 1 ? "" : ", ").append(Json.quote(e.getKey())).append(": ");
       Object value = e.getValue();
-      out.append(value instanceof Number n ? JsonText.number(n.doubleValue()) : JsonText.quote(value.toString()));
+      out.append(value instanceof Number n ? JsonText.number(n.doubleValue()) : Json.quote(value.toString()));
     }
     return out.append('}').toString();
   }

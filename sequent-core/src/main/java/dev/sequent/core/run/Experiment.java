@@ -17,6 +17,7 @@ import dev.sequent.core.data.SequenceDataset;
 import dev.sequent.core.data.Split;
 import dev.sequent.core.eval.EvalConfig;
 import dev.sequent.core.eval.Evaluator;
+import dev.sequent.core.eval.Json;
 import dev.sequent.core.eval.Metrics;
 import dev.sequent.core.eval.PopularityScorer;
 import dev.sequent.core.eval.Protocol;
@@ -636,16 +637,16 @@ public final class Experiment {
   private void writeProvenance(Path file, SequenceDataset dataset, Split split) throws IOException {
     Path dataPath = resolvePath("data.path");
     String json = "{\n"
-        + "  \"sequent\": " + JsonText.quote(Versions.sequent()) + ",\n"
-        + "  \"commit\": " + JsonText.quote(Versions.gitCommit()) + ",\n"
-        + "  \"started\": " + JsonText.quote(Instant.now().toString()) + ",\n"
-        + "  \"java\": " + JsonText.quote(System.getProperty("java.version") + " ("
+        + "  \"sequent\": " + Json.quote(Versions.sequent()) + ",\n"
+        + "  \"commit\": " + Json.quote(Versions.gitCommit()) + ",\n"
+        + "  \"started\": " + Json.quote(Instant.now().toString()) + ",\n"
+        + "  \"java\": " + Json.quote(System.getProperty("java.version") + " ("
             + System.getProperty("java.vm.name") + ")") + ",\n"
-        + "  \"os\": " + JsonText.quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + ",\n"
+        + "  \"os\": " + Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + ",\n"
         + "  \"threads\": " + Parallel.threads() + ",\n"
-        + "  \"model\": " + JsonText.quote(config.get("model.name")) + ",\n"
-        + "  \"data_path\": " + JsonText.quote(dataPath == null ? "" : dataPath.toAbsolutePath().toString()) + ",\n"
-        + "  \"data_fingerprint\": " + JsonText.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint())
+        + "  \"model\": " + Json.quote(config.get("model.name")) + ",\n"
+        + "  \"data_path\": " + Json.quote(dataPath == null ? "" : dataPath.toAbsolutePath().toString()) + ",\n"
+        + "  \"data_fingerprint\": " + Json.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint())
         + ",\n"
         + "  \"seeds\": " + JsonText.strings(seeds()) + ",\n"
         + "  \"data\": " + DataSummary.of(dataset, split).toJson() + "\n"
@@ -660,12 +661,12 @@ public final class Experiment {
             + "  \"best_step\": %d,\n  \"best_valid\": %s,\n  \"valid_metric\": %s,\n  \"stopped_early\": %b,\n"
             + "  \"train_seconds\": %.1f,\n  \"wall_seconds\": %.1f,\n  \"peak_heap_mb\": %.0f,\n"
             + "  \"sequent\": \"%s\",\n  \"commit\": \"%s\",\n  \"data_fingerprint\": %s,\n  \"seeds\": %s,\n",
-        JsonText.quote(config.get("model.name")), r.steps(), r.epochs(), r.bestStep(),
-        JsonText.number(r.bestValue()), JsonText.quote(trainConfig().validMetric()), r.stoppedEarly(),
+        Json.quote(config.get("model.name")), r.steps(), r.epochs(), r.bestStep(),
+        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stoppedEarly(),
         r.seconds(), seconds, peak / 1e6, Versions.sequent(), Versions.gitCommit(),
-        JsonText.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint()), JsonText.strings(seeds())));
+        Json.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint()), JsonText.strings(seeds())));
     StringBuilder bestJson = new StringBuilder("{");
-    r.bestMetrics().forEach((k, v) -> bestJson.append(bestJson.length() == 1 ? "" : ", ").append(JsonText.quote(k))
+    r.bestMetrics().forEach((k, v) -> bestJson.append(bestJson.length() == 1 ? "" : ", ").append(Json.quote(k))
         .append(": ").append(JsonText.number(v)));
     json.append("  \"best_valid_metrics\": ").append(bestJson).append("},\n");
     json.append("  \"test\": ").append(jsonArray(test)).append(",\n");

@@ -3,6 +3,7 @@ package dev.sequent.core.train;
 import dev.sequent.core.data.BatchSource;
 import dev.sequent.core.data.SampleSet;
 import dev.sequent.core.data.SequenceDataset;
+import dev.sequent.core.eval.Metrics;
 import dev.sequent.core.model.SequenceModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,7 +154,7 @@ public final class Trainer {
     Map<String, Double> metrics = validation.run(model);
     Double value = metrics.get(config.validMetric());
     if (value == null) {
-      value = metrics.get(canonicalMetric(config.validMetric()));
+      value = metrics.get(Metrics.plainName(config.validMetric()));
     }
     if (value == null) {
       throw new IllegalArgumentException("valid_metric '" + config.validMetric() + "' is not among the computed "
@@ -181,19 +182,6 @@ public final class Trainer {
     }
     saveCheckpoint(latestCheckpoint(), elapsed);
     return config.stoppingStep() > 0 && badValidations >= config.stoppingStep();
-  }
-
-  /** "Recall@10" and "Hit@10" are HR@10 with one target; families are upper case (NDCG@10, MRR@10). */
-  static String canonicalMetric(String name) {
-    int at = name.indexOf('@');
-    if (at < 0) {
-      return name;
-    }
-    String family = name.substring(0, at).toUpperCase(Locale.ROOT);
-    if (family.equals("RECALL") || family.equals("HIT")) {
-      family = "HR";
-    }
-    return family + name.substring(at);
   }
 
   private void log(String line) {
