@@ -7,8 +7,6 @@ import dev.sequent.core.data.InteractionFormat;
 import dev.sequent.core.data.PreprocessConfig;
 import dev.sequent.core.data.SequenceDataset;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -64,7 +61,7 @@ public final class DataLoadBench {
     Path root = repositoryRoot();
     Path shared = sharedFolder(root);
     String command = System.getProperty("sequent.bench.command", COMMAND);
-    String loadBefore = loadAverage();
+    String loadBefore = Results.loadAverage();
     List<Case> cases =
         List.of(
             new Case(
@@ -88,7 +85,7 @@ public final class DataLoadBench {
     } finally {
       deleteRecursively(cacheDir);
     }
-    String report = report(root, command, loadBefore, loadAverage(), results);
+    String report = report(root, command, loadBefore, Results.loadAverage(), results);
     Path out = root.resolve("bench").resolve("results").resolve("data-load.md");
     AtomicFiles.writeString(out, report);
     System.out.println("wrote " + out);
@@ -174,7 +171,7 @@ public final class DataLoadBench {
     md.append("# Data loading: text vs. binary cache\n\n");
     md.append("Produced by `bench/src/main/java/dev/sequent/bench/DataLoadBench.java`.\n\n");
     md.append("- Command (from the repository root): `").append(command).append("`\n");
-    md.append("- Git commit: ").append(gitCommit(root)).append('\n');
+    md.append("- Git commit: ").append(Results.gitCommit()).append('\n');
     md.append("- JDK: ")
         .append(System.getProperty("java.vm.name"))
         .append(' ')
@@ -183,7 +180,7 @@ public final class DataLoadBench {
         .append(System.getProperty("java.vendor"))
         .append(")\n");
     md.append("- CPU: ")
-        .append(cpuModel())
+        .append(Results.cpuModel())
         .append(", ")
         .append(Runtime.getRuntime().availableProcessors())
         .append(" available processors\n");
@@ -271,55 +268,6 @@ public final class DataLoadBench {
     }
     throw new IOException(
         "shared data folder not found; pass -Dsequent.shared=/path/to/shared (looked at " + candidates + ")");
-  }
-
-  private static String gitCommit(Path root) {
-    try {
-      Process git =
-          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-              .directory(root.toFile())
-              .redirectErrorStream(true)
-              .start();
-      String output;
-      try (InputStream in = git.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      }
-      if (!git.waitFor(10, TimeUnit.SECONDS)) {
-        git.destroy();
-        return "unknown (git rev-parse timed out)";
-      }
-      if (git.exitValue() != 0) {
-        String firstLine = output.lines().findFirst().orElse("");
-        return "none (`git rev-parse --short HEAD` failed: " + firstLine + ")";
-      }
-      return output;
-    } catch (IOException e) {
-      return "unknown (git not runnable: " + e.getMessage() + ")";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown (interrupted)";
-    }
-  }
-
-  private static String cpuModel() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines
-          .filter(line -> line.startsWith("model name"))
-          .map(line -> line.substring(line.indexOf(':') + 1).trim())
-          .findFirst()
-          .orElse("unknown (no model name in /proc/cpuinfo)");
-    } catch (IOException e) {
-      return "unknown (/proc/cpuinfo unreadable)";
-    }
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return parts[0] + " " + parts[1] + " " + parts[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

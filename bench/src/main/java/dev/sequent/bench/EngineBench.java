@@ -301,15 +301,15 @@ public final class EngineBench {
     StringBuilder sb = new StringBuilder();
     sb.append("## JDK ").append(Runtime.version().feature()).append(nl).append(nl);
     sb.append("- command: `").append(commandLine()).append("`").append(nl);
-    sb.append("- commit: ").append(gitCommit()).append(nl);
+    sb.append("- commit: ").append(Results.gitCommit()).append(nl);
     sb.append("- JDK: ").append(Runtime.version()).append(" (")
         .append(System.getProperty("java.vm.name")).append(")").append(nl);
     sb.append("- kernels: ").append(kernels.name()).append(nl);
     sb.append("- threads: ").append(Parallel.threads()).append(nl);
-    sb.append("- CPU: ").append(cpuModel()).append(", ")
+    sb.append("- CPU: ").append(Results.cpuModel()).append(", ")
         .append(Runtime.getRuntime().availableProcessors()).append(" processors").append(nl);
     sb.append("- load average (1/5/15 min) at start: ").append(LOAD_AT_START)
-        .append(", at end: ").append(loadAverage()).append(nl);
+        .append(", at end: ").append(Results.loadAverage()).append(nl);
     sb.append("- date: ")
         .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(nl);
     sb.append(String.format("- measured FMA peak: **%.1f GFLOP/s** (best of %d runs of 16"
@@ -369,55 +369,7 @@ public final class EngineBench {
     return cmd + (args.length == 0 ? "" : " " + String.join(" ", args));
   }
 
-  private static String gitCommit() {
-    String head = run("git", "rev-parse", "--short", "HEAD");
-    if (head == null || head.isEmpty()) {
-      return "uncommitted (no commit)";
-    }
-    String status = run("git", "status", "--porcelain", "--untracked-files=no");
-    return status == null || !status.isEmpty() ? head + " + uncommitted changes" : head;
-  }
-
-  private static String run(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-      p.getErrorStream().close();
-      String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 ? outText : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  private static final String LOAD_AT_START = loadAverage();
-
-  /** Other processes on the 2 shared cores skew the numbers: the report says how busy it was. */
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " / " + f[1] + " / " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "n/a";
-    }
-  }
-
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          String model = line.substring(line.indexOf(':') + 1).trim();
-          boolean avx512 = Files.readString(Paths.get("/proc/cpuinfo")).contains(" avx512f");
-          return model + (avx512 ? " (AVX-512)" : "");
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return System.getProperty("os.arch");
-  }
+  private static final String LOAD_AT_START = Results.loadAverage();
 
   // ---------------------------------------------------------------------------------------------
 

@@ -24,17 +24,29 @@ final class Results {
         + "- Date: " + LocalDate.now() + "\n";
   }
 
+  /** The CPU model from /proc/cpuinfo, marked when it has AVX-512 (the GEMM tile depends on it). */
   static String cpuModel() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      String info = Files.readString(Path.of("/proc/cpuinfo"));
+      for (String line : info.split("\n")) {
         if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
+          return line.substring(line.indexOf(':') + 1).trim() + (info.contains(" avx512f") ? " (AVX-512)" : "");
         }
       }
     } catch (IOException e) {
       // Not Linux: fall through.
     }
     return System.getProperty("os.arch");
+  }
+
+  /** The 1/5/15-minute load average: other processes on the 2 shared cores skew the numbers. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   /** Short commit, "-dirty" with uncommitted changes to tracked files. */
