@@ -146,11 +146,7 @@ class ConfigTest {
 
   @Test
   void theDemoPresetIsValidAndItsDataIsBundled() throws IOException {
-    Path root = Path.of("").toAbsolutePath();
-    while (root != null && !Files.isRegularFile(root.resolve("configs/demo.yaml"))) {
-      root = root.getParent();
-    }
-    assertTrue(root != null, "configs/demo.yaml not found above " + Path.of("").toAbsolutePath());
+    Path root = projectRoot();
     Experiment demo = new Experiment(ConfigFiles.read(root.resolve("configs/demo.yaml")), root);
     assertEquals("lrurec", demo.config().get("model.name"));
     assertTrue(Files.isRegularFile(demo.resolvePath("data.path")));
@@ -158,5 +154,33 @@ class ConfigTest {
     for (String file : List.of("README.txt", "LICENSE-NOTE.md")) {
       assertTrue(Files.isRegularFile(root.resolve("data/ml-latest-small").resolve(file)), file);
     }
+  }
+
+  @Test
+  void everyPresetResolvesAndBuildsItsModel() throws IOException {
+    Path root = projectRoot();
+    try (var presets = Files.list(root.resolve("configs"))) {
+      List<Path> files = presets.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+      assertTrue(files.size() >= 17, "presets found: " + files);
+      for (Path file : files) {
+        Map<String, String> config = new Experiment(ConfigFiles.read(file), root).config();
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        config.forEach((k, v) -> {
+          if (k.startsWith("model.") && !k.equals("model.name")) {
+            options.put(k.substring("model.".length()), v);
+          }
+        });
+        assertEquals(7, Models.create(config.get("model.name"), options, 7, 8).numItems(), file.toString());
+      }
+    }
+  }
+
+  private static Path projectRoot() {
+    Path root = Path.of("").toAbsolutePath();
+    while (root != null && !Files.isRegularFile(root.resolve("configs/demo.yaml"))) {
+      root = root.getParent();
+    }
+    assertTrue(root != null, "configs/demo.yaml not found above " + Path.of("").toAbsolutePath());
+    return root;
   }
 }
