@@ -22,8 +22,8 @@ public final class Losses {
   /** Default number of item columns per logits tile in {@link #crossEntropy}. */
   public static final int DEFAULT_CHUNK = 4096;
 
-  /** Floats in one logits tile (8 MB): bounds the row block for a given chunk. */
-  static final int TILE_BUDGET = 1 << 21;
+  /** Floats in one thread's logits tile (1 MB, about one core's L2): sets the default row block. */
+  static final int TILE_FLOATS = 1 << 18;
 
   private Losses() {}
 
@@ -41,13 +41,17 @@ public final class Losses {
    * </pre>
    * where M is the number of non-ignored rows.
    *
-   * <p>How: the non-ignored rows are first compacted (padding rows are skipped entirely); then, per block
-   * of rows, the items are walked in tiles of {@code chunk} columns. Each tile of logits is one GEMM into
-   * a reused [rows × chunk] buffer, folded into a per-row running max and running sum (online
-   * log-sum-exp); only LSE_r is kept. The backward recomputes each tile, turns it into
-   * (softmax − one-hot) · upstream / M in place and accumulates dHidden += tile · items_tile,
-   * dItems_tile += tileᵀ · hidden and dBias_tile += column sums, so memory is O(rows × chunk), never
-   * O(N × V). Results are deterministic for a given thread count.
+   * <p>How: the non-ignored rows are compacted (padding rows cost nothing) and split evenly over the
+   * threads. Each thread walks its rows in small blocks whose logits tile (block rows × {@code chunk}
+   * columns) stays in its own cache, with one single-threaded GEMM per tile. The row's log-sum-exp is
+   * folded over the item tiles online (running max and sum). When gradients are needed they are
+   * computed in the same forward, while the block is hot: the tile becomes softmax − one-hot, then
+   * dHidden_block = G · items and each thread's own dItems += Gᵀ · hidden_block and dBias += column sums.
+   * When all items fit one tile (V ≤ chunk) the exponentials are reused, so a training step costs three
+   * GEMMs and one exp pass; otherwise the second pass recomputes each tile. The backward only scales by
+   * upstream / M and adds the per-thread parts in a fixed order, so results are bit-identical for a given
+   * thread count. Memory: O(threads × block × chunk) for tiles plus, when training, one [V, d] gradient
+   * part per thread; never O(N × V).
    *
    * @param hidden [..., d] final hidden states, N rows in all
    * @param items [V, d] output item embeddings (often the input embedding table, tied)
@@ -62,7 +66,7 @@ public final class Losses {
     return crossEntropy(hidden, items, bias, targets, ignoreIndex, chunk, 0);
   }
 
-  /** As above with an explicit row block ({@code rowBlock} ≤ 0: as many rows as fit in the tile budget). */
+  /** As above with an explicit row block ({@code rowBlock} ≤ 0: as many rows as fill {@link #TILE_FLOATS}). */
   static Tensor crossEntropy(Tensor hidden, Tensor items, Tensor bias, IntTensor targets, int ignoreIndex,
                              int chunk, int rowBlock) {
     String op = "crossEntropy";
@@ -77,145 +81,127 @@ public final class Losses {
     if (m == 0) {
       return zeroLoss(op, hidden, items, bias);
     }
+    boolean grad = Grad.isEnabled();
+    boolean needH = grad && hidden.requiresGrad();
+    boolean needW = grad && items.requiresGrad();
+    boolean needB = grad && bias != null && bias.requiresGrad();
     KeptRows kept = new KeptRows(hidden, rows, n, d);
     int[] tgt = gather(targets, rows);
     int c = Math.min(chunk, v);
-    int rb = rowBlock > 0 ? Math.min(rowBlock, m) : Math.max(1, Math.min(m, TILE_BUDGET / c));
-    float[] tile = Arena.take(rb * c, false);
-    Kernels kern = Kernels.get();
-
-    // Forward: online log-sum-exp over the item tiles.
-    float[] runMax = new float[m];
-    Arrays.fill(runMax, Float.NEGATIVE_INFINITY);
-    double[] runSum = new double[m];
-    float[] picked = new float[m];
-    for (int r0 = 0; r0 < m; r0 += rb) {
-      int nr = Math.min(rb, m - r0);
-      for (int c0 = 0; c0 < v; c0 += c) {
-        int nc = Math.min(c, v - c0);
-        logitsTile(kern, kept, r0, nr, items, c0, nc, tile);
-        int fr0 = r0;
-        int fc0 = c0;
-        Parallel.forRange(nr, rowGrain(nc), (from, to) -> {
-          float[] scratch = new float[nc];
-          for (int i = from; i < to; i++) {
-            int r = fr0 + i;
-            int at = i * nc;
-            addBias(tile, at, nc, bias, fc0);
-            int t = tgt[r] - fc0;
-            if (t >= 0 && t < nc) {
-              picked[r] = tile[at + t];
-            }
-            float old = runMax[r];
-            float mx = Math.max(old, kern.max(tile, at, nc));
-            double s = kern.expShiftSum(tile, at, scratch, 0, nc, mx);
-            // Rescale the sum so far to the new max; skipped when the max did not move.
-            runSum[r] = (old == mx ? runSum[r] : runSum[r] * Math.exp((double) old - mx)) + s;
-            runMax[r] = mx;
-          }
-        });
-      }
-    }
+    int rb = Math.min(m, rowBlock > 0 ? rowBlock : Math.max(16, TILE_FLOATS / c));
+    int parts = Math.max(1, Math.min(Parallel.threads(), (m + rb - 1) / rb));
+    float[] tiles = Arena.take(parts * rb * c, false);
     float[] lse = new float[m];
+    float[] picked = new float[m];
+    float[] dH = needH ? Arena.take(m * d, false) : null;
+    float[] dW = needW ? Arena.take(parts * v * d, true) : null;
+    float[] dB = needB ? Arena.take(parts * v, true) : null;
+    Kernels kern = Kernels.get();
+    float[] w = items.data();
+    int wOff = items.offset();
+
+    Parallel.forRange(parts, 1, (pFrom, pTo) -> {
+      for (int p = pFrom; p < pTo; p++) {
+        int tAt = p * rb * c;
+        float[] runMax = new float[rb];
+        float[] runSum = new float[rb];
+        int to = (int) ((long) m * (p + 1) / parts);
+        for (int r0 = (int) ((long) m * p / parts); r0 < to; r0 += rb) {
+          int nr = Math.min(rb, to - r0);
+          // Pass 1: log-sum-exp, online over the item tiles. The tile keeps exp(z − running max).
+          Arrays.fill(runMax, Float.NEGATIVE_INFINITY);
+          Arrays.fill(runSum, 0f);
+          for (int c0 = 0; c0 < v; c0 += c) {
+            int nc = Math.min(c, v - c0);
+            logits(kern, kept, r0, nr, w, wOff, c0, nc, bias, tiles, tAt);
+            for (int i = 0; i < nr; i++) {
+              int at = tAt + i * nc;
+              int t = tgt[r0 + i] - c0;
+              if (t >= 0 && t < nc) {
+                picked[r0 + i] = tiles[at + t];
+              }
+              float old = runMax[i];
+              float mx = Math.max(old, kern.max(tiles, at, nc));
+              float s = kern.expShiftSum(tiles, at, tiles, at, nc, mx);
+              // Rescale the sum so far to the new max; skipped when the max did not move.
+              runSum[i] = (old == mx ? runSum[i] : runSum[i] * (float) Math.exp((double) old - mx)) + s;
+              runMax[i] = mx;
+            }
+          }
+          for (int i = 0; i < nr; i++) {
+            lse[r0 + i] = (float) (runMax[i] + Math.log(runSum[i]));
+          }
+          if (!(needH || needW || needB)) {
+            continue;
+          }
+          // Pass 2: G = softmax − one-hot, tile by tile (the last tile is still hot when V ≤ chunk).
+          for (int c0 = 0; c0 < v; c0 += c) {
+            int nc = Math.min(c, v - c0);
+            boolean oneTile = c == v;
+            if (!oneTile) {
+              logits(kern, kept, r0, nr, w, wOff, c0, nc, bias, tiles, tAt);
+            }
+            for (int i = 0; i < nr; i++) {
+              int at = tAt + i * nc;
+              if (oneTile) {
+                kern.scale(1f / runSum[i], tiles, at, nc);
+              } else {
+                kern.expShiftSum(tiles, at, tiles, at, nc, lse[r0 + i]);
+              }
+              int t = tgt[r0 + i] - c0;
+              if (t >= 0 && t < nc) {
+                tiles[at + t] -= 1f;
+              }
+              if (needB) {
+                kern.add(dB, p * v + c0, tiles, at, dB, p * v + c0, nc);
+              }
+            }
+            if (needH) {
+              // dH[nr, d] (+)= G[nr, nc] · items[c0 : c0+nc]
+              kern.gemm(false, false, nr, d, nc, tiles, tAt, nc, w, wOff + c0 * d, d, c0 == 0 ? 0f : 1f,
+                  dH, r0 * d, d);
+            }
+            if (needW) {
+              // this thread's dItems[c0 : c0+nc] += Gᵀ · H_block[nr, d]
+              kern.gemm(true, false, nc, d, nr, tiles, tAt, nc, kept.data, kept.offset + r0 * d, d, 1f,
+                  dW, (p * v + c0) * d, d);
+            }
+          }
+        }
+      }
+    });
     double total = 0;
     for (int r = 0; r < m; r++) {
-      double l = runMax[r] + Math.log(runSum[r]);
-      lse[r] = (float) l;
-      total += l - picked[r];
+      total += (double) lse[r] - picked[r];
     }
     Tensor out = Tensor.newOutput(false);
     out.data()[0] = (float) (total / m);
 
     return Tensor.record(out, op, o -> {
       float scale = o.grad()[0] / m;
-      boolean needH = hidden.requiresGrad();
-      boolean needW = items.requiresGrad();
-      boolean needB = bias != null && bias.requiresGrad();
-      float[] gH = needH ? kept.gradBuffer(hidden) : null;
-      int gHOff = needH ? kept.gradOffset(hidden) : 0;
-      float[] gW = needW ? items.grad() : null;
-      float[] gB = needB ? bias.grad() : null;
-      int bOff = needB ? bias.offset() : 0;
-      int biasParts = Math.max(1, Parallel.threads());
-      float[] biasPartial = needB ? new float[biasParts * c] : null;
-      for (int r0 = 0; r0 < m; r0 += rb) {
-        int nr = Math.min(rb, m - r0);
-        for (int c0 = 0; c0 < v; c0 += c) {
-          int nc = Math.min(c, v - c0);
-          logitsTile(kern, kept, r0, nr, items, c0, nc, tile);
-          int fr0 = r0;
-          int fc0 = c0;
-          // The tile becomes dLoss/dLogits = (softmax − one-hot) · scale, row by row while the row is in
-          // L1; the bias gradient (column sums) is gathered in the same pass into one partial per part.
-          int parts = Math.max(1, Math.min(biasParts, nr / rowGrain(nc)));
-          Parallel.forRange(parts, 1, (pFrom, pTo) -> {
-            float[] scratch = new float[nc];
-            for (int p = pFrom; p < pTo; p++) {
-              int pAt = p * nc;
-              int from = (int) ((long) nr * p / parts);
-              int to = (int) ((long) nr * (p + 1) / parts);
-              for (int i = from; i < to; i++) {
-                int r = fr0 + i;
-                int at = i * nc;
-                addBias(tile, at, nc, bias, fc0);
-                kern.expShiftSum(tile, at, scratch, 0, nc, lse[r]);
-                for (int j = 0; j < nc; j++) {
-                  tile[at + j] = scratch[j] * scale;
-                }
-                int t = tgt[r] - fc0;
-                if (t >= 0 && t < nc) {
-                  tile[at + t] -= scale;
-                }
-                if (needB) {
-                  for (int j = 0; j < nc; j++) {
-                    biasPartial[pAt + j] += tile[at + j];
-                  }
-                }
-              }
-            }
-          });
-          if (needB) {
-            // Fixed order over the parts: bit-identical for the same thread count.
-            int bAt = bOff + c0;
-            for (int p = 0; p < parts; p++) {
-              int pAt = p * nc;
-              for (int j = 0; j < nc; j++) {
-                gB[bAt + j] += biasPartial[pAt + j];
-                biasPartial[pAt + j] = 0f;
-              }
-            }
-          }
-          int itemsAt = items.offset() + c0 * d;
-          if (needH) {
-            // dH[nr, d] += G[nr, nc] · W_tile[nc, d]
-            kern.gemm(false, false, nr, d, nc, tile, 0, nc, items.data(), itemsAt, d, 1f, gH, gHOff + r0 * d, d);
-          }
-          if (needW) {
-            // dW_tile[nc, d] += Gᵀ · H_block[nr, d]
-            kern.gemm(true, false, nc, d, nr, tile, 0, nc, kept.data, kept.offset + r0 * d, d, 1f, gW, itemsAt, d);
-          }
-        }
-      }
       if (needH) {
-        kept.finishGrad(hidden, gH);
+        kept.addGrad(kern, hidden, scale, dH);
+      }
+      // Thread parts in a fixed order: bit-identical for the same thread count.
+      for (int p = 0; p < parts; p++) {
+        if (needW) {
+          kern.axpy(scale, dW, p * v * d, items.grad(), wOff, v * d);
+        }
+        if (needB) {
+          kern.axpy(scale, dB, p * v, bias.grad(), bias.offset(), v);
+        }
       }
     }, hidden, items, bias);
   }
 
-  /** tile[nr, nc] = H[r0 : r0+nr] · items[c0 : c0+nc]ᵀ (bias is added by the caller's row pass). */
-  private static void logitsTile(Kernels kern, KeptRows kept, int r0, int nr, Tensor items, int c0, int nc,
-                                 float[] tile) {
+  /** tile[nr, nc] = H[r0 : r0+nr] · items[c0 : c0+nc]ᵀ + bias[c0 : c0+nc] (one thread). */
+  private static void logits(Kernels kern, KeptRows kept, int r0, int nr, float[] w, int wOff, int c0, int nc,
+                             Tensor bias, float[] tile, int tAt) {
     int d = kept.d;
-    kern.gemm(false, true, nr, nc, d, kept.data, kept.offset + r0 * d, d, items.data(), items.offset() + c0 * d, d,
-        0f, tile, 0, nc);
-  }
-
-  private static void addBias(float[] tile, int at, int nc, Tensor bias, int c0) {
+    kern.gemm(false, true, nr, nc, d, kept.data, kept.offset + r0 * d, d, w, wOff + c0 * d, d, 0f, tile, tAt, nc);
     if (bias != null) {
-      float[] b = bias.data();
-      int bAt = bias.offset() + c0;
-      for (int j = 0; j < nc; j++) {
-        tile[at + j] += b[bAt + j];
+      for (int i = 0; i < nr; i++) {
+        kern.add(tile, tAt + i * nc, bias.data(), bias.offset() + c0, tile, tAt + i * nc, nc);
       }
     }
   }
@@ -395,15 +381,14 @@ public final class Losses {
         }
       });
       if (hidden.requiresGrad()) {
-        float[] gH = kept.gradBuffer(hidden);
-        int gHOff = kept.gradOffset(hidden);
+        float[] gH = Arena.take(m * d, true);
         if (k > 0) {
-          kern.gemm(false, false, m, d, k, z, 1, width, negEmb, 0, d, 1f, gH, gHOff, d);
+          kern.gemm(false, false, m, d, k, z, 1, width, negEmb, 0, d, 0f, gH, 0, d);
         }
         for (int i = 0; i < m; i++) {
-          kern.axpy(z[i * width], w, wOff + tgt[i] * d, gH, gHOff + i * d, d);
+          kern.axpy(z[i * width], w, wOff + tgt[i] * d, gH, i * d, d);
         }
-        kept.finishGrad(hidden, gH);
+        kept.addGrad(kern, hidden, 1f, gH);
       }
       if (items.requiresGrad()) {
         float[] gW = items.grad();
@@ -657,7 +642,7 @@ public final class Losses {
   /**
    * The hidden rows of the non-ignored positions as one contiguous [count, d] block: the tensor's own
    * storage when nothing is ignored, else a compacted copy (gradients then go through a compact buffer
-   * that {@link #finishGrad} scatters back).
+   * that {@link #addGrad} scatters back).
    */
   private static final class KeptRows {
     final int[] rows;
@@ -686,26 +671,16 @@ public final class Losses {
       }
     }
 
-    float[] gradBuffer(Tensor hidden) {
-      return direct ? hidden.grad() : Arena.take(count * d, true);
-    }
-
-    int gradOffset(Tensor hidden) {
-      return direct ? hidden.offset() : 0;
-    }
-
-    void finishGrad(Tensor hidden, float[] buffer) {
-      if (direct) {
-        return;
-      }
+    /** hidden.grad[kept rows] += scale · buffer (buffer is [count, d]). */
+    void addGrad(Kernels kern, Tensor hidden, float scale, float[] buffer) {
       float[] g = hidden.grad();
       int gOff = hidden.offset();
+      if (direct) {
+        kern.axpy(scale, buffer, 0, g, gOff, count * d);
+        return;
+      }
       for (int i = 0; i < count; i++) {
-        int src = i * d;
-        int dst = gOff + rows[i] * d;
-        for (int j = 0; j < d; j++) {
-          g[dst + j] += buffer[src + j];
-        }
+        kern.axpy(scale, buffer, i * d, g, gOff + rows[i] * d, d);
       }
     }
   }

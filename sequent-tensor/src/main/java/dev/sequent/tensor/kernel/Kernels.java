@@ -55,7 +55,8 @@ public interface Kernels {
   /**
    * out[outOff + i] = exp(x[xOff + i] - shift) for i in [0, n), and returns the sum of the written values
    * (in a fixed order, as {@link #sum}). The core of softmax and chunked log-sum-exp: with shift = max(x)
-   * every term is in (0, 1]. Relative error of each term is at most about 2e-7; exp(-inf) is 0.
+   * every term is in (0, 1]. Relative error of each term is at most about 2e-7; exp(-inf) is 0. out may
+   * alias x exactly (in place).
    */
   float expShiftSum(float[] x, int xOff, float[] out, int outOff, int n, float shift);
 
