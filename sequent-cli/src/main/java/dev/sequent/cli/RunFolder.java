@@ -21,7 +21,7 @@ import java.util.TreeMap;
  */
 final class RunFolder {
   /** Every file a run writes; {@code --overwrite} deletes exactly these, nothing else the user put there. */
-  static final List<String> FILES = List.of("config.properties", "config.yaml", "run.json", "metrics.jsonl",
+  static final List<String> FILES = List.of("config.properties", "config.yaml", "run.json", "sessions.jsonl", "metrics.jsonl",
       "latest.ckpt", "best.ckpt", "results.json", "report.html");
 
   private RunFolder() {}

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
         "",
         "Validates as it trains, keeps the best checkpoint, tests it next to the popularity baseline, and "
             + "writes runs/<name>/: config.yaml and config.properties (resolved settings), run.json (versions, "
-            + "data fingerprint and statistics, seeds), metrics.jsonl, latest.ckpt, best.ckpt, results.json and "
+            + "data fingerprint and statistics, seeds), sessions.jsonl (commit, JDK and threads of the first session "
+            + "and each resume), metrics.jsonl, latest.ckpt, best.ckpt, results.json and "
             + "report.html.",
         "Relative paths inside the config are resolved against the project root (the launcher's folder)."})
 final class TrainCommand extends ConfigCommand implements Callable<Integer> {

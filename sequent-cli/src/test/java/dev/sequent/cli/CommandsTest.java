@@ -66,6 +66,10 @@ class CommandsTest {
     assertEquals(0, resumed.code(), resumed.toString());
     assertTrue(resumed.err().contains("train.max_steps: 3 -> 6"), resumed.err());
     assertEquals(6, JSON.readTree(tmp.resolve("run/results.json").toFile()).get("steps").asInt());
+    List<String> sessions = Files.readAllLines(tmp.resolve("run/sessions.jsonl"));
+    assertEquals(2, sessions.size(), sessions.toString());
+    assertFalse(JSON.readTree(sessions.get(0)).get("resume").asBoolean());
+    assertTrue(JSON.readTree(sessions.get(1)).get("resume").asBoolean());
     assertEquals(0, Cli.run("train", config, "--run-dir", dir, "--overwrite", "-q", "--set",
         "train.max_steps=2").code());
     assertEquals(2, JSON.readTree(tmp.resolve("run/results.json").toFile()).get("steps").asInt());

@@ -40,6 +40,7 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -574,7 +575,7 @@ public final class Experiment {
   /**
    * Trains (or resumes) in {@code runDir} and evaluates the best checkpoint on the test split. Writes
    * {@code config.properties} (resolved settings), {@code run.json} (versions, data fingerprint and
-   * statistics, seeds), the trainer's files ({@code metrics.jsonl}, {@code latest.ckpt}, {@code best.ckpt})
+   * statistics, seeds; kept from the first session on resume), {@code sessions.jsonl}, the trainer's files ({@code metrics.jsonl}, {@code latest.ckpt}, {@code best.ckpt})
    * and {@code results.json}.
    */
   public Outcome run(Path runDir, boolean resume, TrainProgress progress, PrintStream out) throws IOException {
@@ -585,7 +586,11 @@ public final class Experiment {
     Split split = split(dataset);
     out.println("data: " + dataset.numUsers() + " users, " + dataset.numItems() + " items, "
         + dataset.numInteractions() + " interactions; " + split.describe());
-    writeProvenance(runDir.resolve("run.json"), dataset, split);
+    Path provenance = runDir.resolve("run.json");
+    if (!resume || !Files.isRegularFile(provenance)) {
+      writeProvenance(provenance, dataset, split);
+    }
+    appendSession(runDir.resolve("sessions.jsonl"), resume);
     SequenceModel model = createModel(dataset);
     SampleSet<?> samples = trainingSamples(split, model);
     out.println("model: " + model.name() + ", " + model.parameterCount() + " parameters; " + samples.size()
@@ -631,6 +636,19 @@ public final class Experiment {
       }
     }
     return seeds;
+  }
+
+  /**
+   * sessions.jsonl: one line per process that trained in the folder (the first and every resume), since a
+   * long run may be resumed on another commit, JDK or thread count; run.json keeps the first session's.
+   */
+  private static void appendSession(Path file, boolean resume) throws IOException {
+    String line = "{\"started\": " + Json.quote(Instant.now().toString())
+        + ", \"resume\": " + resume
+        + ", \"commit\": " + Json.quote(Versions.gitCommit())
+        + ", \"java\": " + Json.quote(System.getProperty("java.version"))
+        + ", \"threads\": " + Parallel.threads() + "}\n";
+    Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** run.json: everything needed to reproduce the run besides the config (versions, data, seeds, threads). */

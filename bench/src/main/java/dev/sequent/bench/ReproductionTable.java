@@ -1,0 +1,195 @@
+package dev.sequent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The reproduction record: for every preset with a published target, what its run in {@code runs/<preset>/}
+ * reached on the test split, next to the paper and the bound (97% of the paper), with the provenance the
+ * run folder holds (commit, JDK, threads, seeds, steps, training time, peak heap). A run still in progress
+ * is listed with its best validation so far.
+ *
+ * <p>Run from the repository root after training with {@code ./sequent train configs/<preset>.yaml}:
+ * <pre>
+ *   mvn -q -pl bench -am compile org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath \
+ *       -Dmdep.outputFile=target/cp.txt
+ *   java -cp "bench/target/classes:$(cat bench/target/cp.txt)" dev.sequent.bench.ReproductionTable [runs]
+ * </pre>
+ * Writes bench/results/reproductions.md.
+ */
+public final class ReproductionTable {
+  private static final double BOUND = 0.97;
+
+  /** A preset and the published numbers it must reach (metric name as Sequent writes it → paper value). */
+  private record Target(String preset, String issue, String source, Map<String, Double> paper) {}
+
+  private static final List<Target> TARGETS = List.of(
+      lruProtocol("lrurec-ml1m", "4", 0.19298, 0.32636),
+      lruProtocol("lrurec-beauty", "4", 0.03088, 0.05284),
+      lruProtocol("sasrec-ml1m", "4", 0.19021, 0.31810),
+      lruProtocol("sasrec-beauty", "4", 0.02917, 0.05043),
+      lruProtocol("gru4rec-ml1m", "6", 0.16929, 0.29624),
+      lruProtocol("gru4rec-beauty", "6", 0.01997, 0.03379),
+      lruProtocol("bert4rec-ml1m", "6", 0.16377, 0.30894),
+      lruProtocol("bert4rec-beauty", "6", 0.02422, 0.04679),
+      recBole("recgrela-ml1m-faithful", 0.1959, 0.3311),
+      recBole("recgrela-ml1m-causal", 0.1959, 0.3311),
+      recBole("linrec-ml1m-faithful", 0.1837, 0.3109),
+      recBole("linrec-ml1m-causal", 0.1837, 0.3109),
+      recBole("lrurec-ml1m-recbole", 0.1734, 0.3026),
+      new Target("glintru-ml1m-faithful", "5", "no full-ranking number published; target: LinRec's HR@10 here",
+          Map.of()),
+      new Target("glintru-ml1m-causal", "5", "no full-ranking number published; target: LinRec's HR@10 here",
+          Map.of()),
+      new Target("sasrec-ml1m-recbole", "5", "no published number under this protocol", Map.of()));
+
+  /** LRURec paper Table 3: full ranking, input-window items excluded; Recall@10 is HR@10 in leave-one-out. */
+  private static Target lruProtocol(String preset, String issue, double ndcg10, double recall10) {
+    return new Target(preset, issue, "LRURec paper Table 3", Map.of("NDCG@10", ndcg10, "HR@10", recall10));
+  }
+
+  /** RecGRELA paper v2 Table 2: RecBole full ranking, no exclusion. */
+  private static Target recBole(String preset, double ndcg10, double hr10) {
+    return new Target(preset, "5", "RecGRELA paper v2 Table 2", Map.of("NDCG@10", ndcg10, "HR@10", hr10));
+  }
+
+  private ReproductionTable() {}
+
+  public static void main(String[] args) throws IOException {
+    Path runs = Path.of(args.length > 0 ? args[0] : "runs");
+    ObjectMapper json = new ObjectMapper();
+    StringBuilder summary = new StringBuilder();
+    StringBuilder details = new StringBuilder();
+    summary.append("| preset | issue | state | test NDCG@10 | test HR@10 (= Recall@10) | bound NDCG@10 / HR@10 | met |\n");
+    summary.append("|---|---|---|---|---|---|---|\n");
+    for (Target target : TARGETS) {
+      Path dir = runs.resolve(target.preset());
+      Path results = dir.resolve("results.json");
+      Path metrics = dir.resolve("metrics.jsonl");
+      String bounds = target.paper().isEmpty() ? "–"
+          : fmt(BOUND * target.paper().get("NDCG@10")) + " / " + fmt(BOUND * target.paper().get("HR@10"));
+      if (Files.isRegularFile(results)) {
+        JsonNode r = json.readTree(results.toFile());
+        JsonNode run = json.readTree(dir.resolve("run.json").toFile());
+        JsonNode test = r.path("test").path(0).path("metrics");
+        summary.append(String.format(Locale.ROOT, "| %s | %s | finished | %s | %s | %s | %s |%n", target.preset(),
+            target.issue(), fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
+            verdict(target, test)));
+        details.append(finished(target, r, run));
+      } else if (Files.isRegularFile(metrics)) {
+        List<JsonNode> validations = validations(json, metrics);
+        JsonNode best = validations.stream().filter(v -> v.path("best").asBoolean()).reduce((a, b) -> b).orElse(null);
+        summary.append(String.format(Locale.ROOT, "| %s | %s | in progress | | | %s | |%n", target.preset(),
+            target.issue(), bounds));
+        details.append("## ").append(target.preset()).append(" (in progress)\n\n");
+        if (best != null) {
+          details.append(String.format(Locale.ROOT,
+              "Best validation so far: step %d, NDCG@10 %s, HR@10 %s; last validated at step %d after %.1f h of "
+                  + "training.%n%n",
+              best.path("step").asLong(), fmt(best.path("NDCG@10").asDouble()), fmt(best.path("HR@10").asDouble()),
+              validations.get(validations.size() - 1).path("step").asLong(),
+              validations.get(validations.size() - 1).path("elapsed_s").asDouble() / 3600));
+        }
+      } else {
+        summary.append(String.format(Locale.ROOT, "| %s | %s | not run | | | %s | |%n", target.preset(),
+            target.issue(), bounds));
+      }
+    }
+    String text = "# Reproduction runs\n\n"
+        + "Written by dev.sequent.bench.ReproductionTable from the run folders (`runs/<preset>/results.json`,\n"
+        + "`run.json`, `metrics.jsonl`); each run is `./sequent train configs/<preset>.yaml` (resumed with\n"
+        + "`--resume` after interruptions). Bounds are 97% of the paper. Test split; the protocol is each\n"
+        + "preset's `eval.test_protocols`.\n\n"
+        + "- Written: " + java.time.LocalDate.now() + ", repository at commit " + Results.gitCommit() + "\n"
+        + "- Machine: " + Results.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors\n\n"
+        + summary + "\n" + details;
+    Results.write(Path.of("bench/results/reproductions.md"), text);
+  }
+
+  private static String finished(Target target, JsonNode r, JsonNode run) {
+    StringBuilder s = new StringBuilder("## ").append(target.preset()).append("\n\n");
+    s.append("- Command: `./sequent train configs/").append(target.preset()).append(".yaml`\n");
+    s.append("- Commit at the end: ").append(r.path("commit").asText()).append("; JDK ")
+        .append(run.path("java").asText()).append(", ").append(run.path("threads").asInt()).append(" thread(s)\n");
+    s.append("- Seeds: ").append(r.path("seeds").toString()).append("\n");
+    s.append(String.format(Locale.ROOT, "- Steps: %d (%d epochs), best validation at step %d (%s %s)%s%n",
+        r.path("steps").asLong(), r.path("epochs").asLong(), r.path("best_step").asLong(),
+        r.path("valid_metric").asText(), fmt(r.path("best_valid").asDouble()),
+        r.path("stopped_early").asBoolean() ? ", stopped early" : ""));
+    s.append(String.format(Locale.ROOT, "- Training time: %.1f h; peak heap (sum of pool peaks): %d MB%n",
+        r.path("train_seconds").asDouble() / 3600, r.path("peak_heap_mb").asLong()));
+    s.append("- Paper (").append(target.source()).append("): ").append(paperText(target)).append("\n\n");
+    for (JsonNode protocol : r.path("test")) {
+      s.append("Test, ").append(protocol.path("protocol").asText()).append(", ")
+          .append(protocol.path("users_evaluated").asLong()).append(" users:\n\n");
+      s.append(metricsTable(protocol.path("metrics")));
+    }
+    for (JsonNode protocol : r.path("popularity")) {
+      s.append("Popularity baseline, ").append(protocol.path("protocol").asText()).append(":\n\n");
+      s.append(metricsTable(protocol.path("metrics")));
+    }
+    return s.toString();
+  }
+
+  private static String metricsTable(JsonNode metrics) {
+    List<String> names = new ArrayList<>();
+    metrics.fieldNames().forEachRemaining(names::add);
+    StringBuilder s = new StringBuilder("| " + String.join(" | ", names) + " |\n|");
+    s.append("---|".repeat(names.size())).append("\n|");
+    for (String name : names) {
+      s.append(" ").append(fmt(metrics.path(name).asDouble())).append(" |");
+    }
+    return s.append("\n\n").toString();
+  }
+
+  private static String paperText(Target target) {
+    if (target.paper().isEmpty()) {
+      return "–";
+    }
+    Map<String, Double> sorted = new LinkedHashMap<>();
+    sorted.put("NDCG@10", target.paper().get("NDCG@10"));
+    sorted.put("HR@10", target.paper().get("HR@10"));
+    StringBuilder s = new StringBuilder();
+    sorted.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(" ").append(fmt(v)));
+    return s.toString();
+  }
+
+  /** "yes", or what missed and by how much relative to the bound. */
+  private static String verdict(Target target, JsonNode test) {
+    if (target.paper().isEmpty()) {
+      return "–";
+    }
+    List<String> misses = new ArrayList<>();
+    for (Map.Entry<String, Double> e : target.paper().entrySet()) {
+      double bound = BOUND * e.getValue();
+      double got = test.path(e.getKey()).asDouble();
+      if (got < bound) {
+        misses.add(String.format(Locale.ROOT, "%s %.1f%% below", e.getKey(), 100 * (bound - got) / bound));
+      }
+    }
+    return misses.isEmpty() ? "yes" : "no: " + String.join(", ", misses);
+  }
+
+  private static List<JsonNode> validations(ObjectMapper json, Path metrics) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(metrics)) {
+      JsonNode node = json.readTree(line);
+      if ("valid".equals(node.path("type").asText())) {
+        out.add(node);
+      }
+    }
+    return out;
+  }
+
+  private static String fmt(double x) {
+    return String.format(Locale.ROOT, "%.4f", x);
+  }
+}
