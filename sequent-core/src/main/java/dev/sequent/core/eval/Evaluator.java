@@ -66,12 +66,13 @@ public final class Evaluator {
           case SAMPLED_POPULARITY -> NegativeSampler.popularity(cases.split().trainingItemCounts());
         };
     int[] ranks = new int[cases.size()];
+    int window = scorer.window(config.maxLength());
     for (int from = 0; from < cases.size(); from += config.batchSize()) {
       int count = Math.min(config.batchSize(), cases.size() - from);
       int[][] histories = new int[count][];
       int[] targets = new int[count];
       for (int row = 0; row < count; row++) {
-        histories[row] = cases.history(from + row, config.maxLength());
+        histories[row] = cases.history(from + row, window);
         targets[row] = cases.target(from + row);
       }
       ScoredBatch scored = scorer.encode(histories);

@@ -20,4 +20,13 @@ public interface Scorer {
    * internal state (e.g. hidden vectors) until it is discarded.
    */
   ScoredBatch encode(int[][] histories);
+
+  /**
+   * How many of the most recent history items the scorer reads when allowed {@code maxLength}: the
+   * evaluator passes exactly these, so "items of the input window" (an exclusion mode) are the items the
+   * model saw. A Cloze model reads one fewer, its last slot being the mask token.
+   */
+  default int window(int maxLength) {
+    return maxLength;
+  }
 }

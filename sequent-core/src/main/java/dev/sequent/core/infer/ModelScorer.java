@@ -55,6 +55,11 @@ public final class ModelScorer implements Scorer {
     return new Hidden(encodeLast(model, histories, maxLength));
   }
 
+  @Override
+  public int window(int maxLength) {
+    return model.clozeMasking() != null ? maxLength - 1 : maxLength;
+  }
+
   /**
    * Hidden states [rows × d] at the last real position of each history (eval mode, no gradients). For a
    * Cloze model ({@link SequenceModel#clozeMasking()}) the last position is its mask token, appended after

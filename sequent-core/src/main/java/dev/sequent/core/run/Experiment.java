@@ -544,6 +544,11 @@ public final class Experiment {
           task.advance(histories.length);
           return batch;
         }
+
+        @Override
+        public int window(int maxLength) {
+          return scorer.window(maxLength);
+        }
       };
       return new Evaluator(evalConfig(protocol)).evaluate(counted, cases).metrics();
     }

@@ -77,6 +77,31 @@ class EvaluatorTest {
   }
 
   @Test
+  void inputWindowIsWhatTheScorerReads() {
+    // A Cloze scorer reads L − 1 items (its last slot is the mask): at L = 2 it sees {4} and {6}, so the
+    // ranks are those of L = 1 above.
+    Scorer cloze = new Scorer() {
+      @Override
+      public int numItems() {
+        return 6;
+      }
+
+      @Override
+      public ScoredBatch encode(int[][] histories) {
+        return scorer().encode(histories);
+      }
+
+      @Override
+      public int window(int maxLength) {
+        return maxLength - 1;
+      }
+    };
+    EvalConfig config = new EvalConfig(Protocol.full(ExclusionMode.INPUT_WINDOW), List.of(1, 5), 2, 256, 8192);
+    EvaluationResult result = new Evaluator(config).evaluate(cloze, split().test());
+    assertArrayEquals(new int[] {4, 3}, new int[] {result.rank(0), result.rank(1)});
+  }
+
+  @Test
   void historyExcludesEveryEarlierItemWhateverL() {
     // u0 history {1, 2, 3, 4} → rival 6; u1 history {6, 2} → rival 4.
     assertArrayEquals(new int[] {2, 2}, ranks(split().test(), ExclusionMode.HISTORY, 1, 8192));
