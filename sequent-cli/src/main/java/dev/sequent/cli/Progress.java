@@ -31,14 +31,11 @@ final class Progress {
   /** One line per progress report (every 50 steps) and per event. */
   static TrainProgress lines(PrintStream out) {
     return new TrainProgress() {
-      private final long started = System.nanoTime();
-
       @Override
-      public void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond) {
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        double eta = step == 0 ? 0 : elapsed / step * Math.max(0, totalSteps - step);
+      public void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond,
+                       double etaSeconds) {
         out.println(String.format(Locale.ROOT, "step %d/%d epoch %d loss %.4f %.0f tok/s ETA %s", step, totalSteps,
-            epoch, loss, targetsPerSecond, TaskProgress.duration(eta)));
+            epoch, loss, targetsPerSecond, TaskProgress.duration(etaSeconds)));
       }
 
       @Override

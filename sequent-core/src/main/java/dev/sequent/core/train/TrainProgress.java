@@ -6,8 +6,11 @@ import java.util.Locale;
 /** Where the trainer reports progress; {@link #console} prints a progress line, {@link #quiet} nothing. */
 public interface TrainProgress {
 
-  /** Called every few steps with the mean loss since the last call and targets (tokens) per second. */
-  void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond);
+  /**
+   * Called every few steps with the mean loss since the last call, targets (tokens) per second and the
+   * estimated seconds to {@code totalSteps}.
+   */
+  void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond, double etaSeconds);
 
   /** A one-line event (validation result, resume). */
   void message(String text);
@@ -17,7 +20,8 @@ public interface TrainProgress {
 
   static TrainProgress quiet() {
     return new TrainProgress() {
-      public void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond) {}
+      public void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond,
+                       double etaSeconds) {}
 
       public void message(String text) {}
 
@@ -28,17 +32,15 @@ public interface TrainProgress {
   /** A progress line with loss, throughput and ETA, redrawn in place on a terminal; events on their own line. */
   static TrainProgress console(PrintStream out) {
     return new TrainProgress() {
-      private final long started = System.nanoTime();
       private boolean lineOpen;
 
-      public void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond) {
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        double eta = step == 0 ? 0 : elapsed / step * Math.max(0, totalSteps - step);
+      public void step(long step, long totalSteps, int epoch, double loss, double targetsPerSecond,
+                       double etaSeconds) {
         int width = 24;
         int filled = totalSteps == 0 ? 0 : (int) Math.min(width, width * step / totalSteps);
         out.print(String.format(Locale.ROOT, "\r[%s%s] step %d/%d epoch %d loss %.4f %.0f tok/s ETA %s   ",
             "#".repeat(filled), ".".repeat(width - filled), step, totalSteps, epoch, loss, targetsPerSecond,
-            duration(eta)));
+            duration(etaSeconds)));
         out.flush();
         lineOpen = true;
       }

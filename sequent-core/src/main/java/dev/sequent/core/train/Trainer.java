@@ -104,6 +104,7 @@ public final class Trainer {
       validate(0.0);
     }
     long started = System.nanoTime();
+    long firstStep = step;
     boolean stopped = false;
     double lossSum = 0;
     int lossCount = 0;
@@ -121,7 +122,9 @@ public final class Trainer {
         double seconds = (System.nanoTime() - logStarted) / 1e9;
         log(String.format(Locale.ROOT, "{\"type\":\"train\",\"step\":%d,\"epoch\":%d,\"loss\":%.6f,"
             + "\"targets_per_s\":%.1f}", step, epochBefore, lossSum / lossCount, targetsSinceLog / seconds));
-        progress.step(step, totalSteps, epochBefore, lossSum / lossCount, targetsSinceLog / seconds);
+        // ETA from this session's pace (validations included), not from step 0: a resumed run started later.
+        double eta = (System.nanoTime() - started) / 1e9 / (step - firstStep) * Math.max(0, totalSteps - step);
+        progress.step(step, totalSteps, epochBefore, lossSum / lossCount, targetsSinceLog / seconds, eta);
         lossSum = 0;
         lossCount = 0;
         targetsSinceLog = 0;
