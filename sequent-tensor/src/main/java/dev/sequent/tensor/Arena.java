@@ -40,6 +40,10 @@ public final class Arena implements AutoCloseable {
     if (!open) {
       return;
     }
+    // The pool becomes exactly this step's arrays: ones left over from earlier steps were not needed now, and
+    // keeping them would grow the pool without bound when sizes vary from step to step (e.g. the number of
+    // non-padding rows of a batch).
+    free.clear();
     for (float[] a : inUse) {
       free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
     }
@@ -47,6 +51,11 @@ public final class Arena implements AutoCloseable {
     CURRENT.set(previous);
     previous = null;
     open = false;
+  }
+
+  /** Number of pooled arrays (for tests). */
+  int pooled() {
+    return free.values().stream().mapToInt(ArrayDeque::size).sum();
   }
 
   /** Drops all pooled arrays. */
