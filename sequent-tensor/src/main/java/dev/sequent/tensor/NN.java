@@ -1,5 +1,6 @@
 package dev.sequent.tensor;
 
+import dev.sequent.tensor.kernel.Kernels;
 import java.util.Arrays;
 
 /** Neural-network ops: normalisation, dropout, embeddings, softmax, attention and tensor plumbing. */
@@ -32,64 +33,35 @@ public final class NN {
     float[] b = beta.data();
     int bo = beta.offset();
     float[] y = out.data();
+    Kernels kern = Kernels.get();
     Parallel.forRange(rows, 64, (from, to) -> {
       for (int r = from; r < to; r++) {
         int base = xo + r * d;
-        double mean = 0;
-        for (int j = 0; j < d; j++) {
-          mean += xs[base + j];
-        }
-        mean /= d;
-        double var = 0;
-        for (int j = 0; j < d; j++) {
-          double c = xs[base + j] - mean;
-          var += c * c;
-        }
-        var /= d;
-        float rs = (float) (1.0 / Math.sqrt(var + eps));
+        float mean = kern.sum(xs, base, d) / d;
+        float var = kern.sumSquaredDeviations(xs, base, d, mean) / d;
+        float rs = (float) (1.0 / Math.sqrt((double) var + eps));
         rstd[r] = rs;
-        float m = (float) mean;
-        int ob = r * d;
-        for (int j = 0; j < d; j++) {
-          float h = (xs[base + j] - m) * rs;
-          xhat[ob + j] = h;
-          y[ob + j] = h * g[go + j] + b[bo + j];
-        }
+        kern.layerNormRow(xs, base, mean, rs, g, go, b, bo, xhat, r * d, y, r * d, d);
       }
     });
     return Tensor.record(out, "layerNorm", o -> {
       float[] dy = o.grad();
+      boolean fresh = x.requiresGrad() && x.initGradForOverwrite();
       float[] dx = x.requiresGrad() ? x.grad() : null;
       int parts = Math.max(1, Math.min(Parallel.threads(), rows / 64));
       float[][] dGamma = new float[parts][d];
       float[][] dBeta = new float[parts][d];
       Parallel.forRange(parts, 1, (pFrom, pTo) -> {
+        float[] sums = new float[2];
         for (int p = pFrom; p < pTo; p++) {
           int rFrom = (int) ((long) rows * p / parts);
           int rTo = (int) ((long) rows * (p + 1) / parts);
-          float[] dg = dGamma[p];
-          float[] db = dBeta[p];
           for (int r = rFrom; r < rTo; r++) {
             int ob = r * d;
-            double sumDh = 0;
-            double sumDhXhat = 0;
-            for (int j = 0; j < d; j++) {
-              float dyj = dy[ob + j];
-              dg[j] += dyj * xhat[ob + j];
-              db[j] += dyj;
-              float dh = dyj * g[go + j];
-              sumDh += dh;
-              sumDhXhat += dh * xhat[ob + j];
-            }
+            kern.layerNormBackwardRow(dy, ob, xhat, ob, g, go, dGamma[p], dBeta[p], d, sums);
             if (dx != null) {
-              float meanDh = (float) (sumDh / d);
-              float meanDhXhat = (float) (sumDhXhat / d);
-              float rs = rstd[r];
-              int xb = xo + r * d;
-              for (int j = 0; j < d; j++) {
-                float dh = dy[ob + j] * g[go + j];
-                dx[xb + j] += rs * (dh - meanDh - xhat[ob + j] * meanDhXhat);
-              }
+              kern.layerNormInputGrad(dy, ob, xhat, ob, g, go, rstd[r], sums[0] / d, sums[1] / d, dx, xo + ob, d,
+                  fresh);
             }
           }
         }
@@ -134,32 +106,32 @@ public final class NN {
     long seed = rng.nextLong();
     long threshold = (long) (p * 4294967296.0);
     int blocks = (n + DROPOUT_BLOCK - 1) / DROPOUT_BLOCK;
-    Parallel.forRange(blocks, 1, (bFrom, bTo) -> {
-      for (int blk = bFrom; blk < bTo; blk++) {
-        Rng stream = new Rng(seed + 0x9E3779B97F4A7C15L * (blk + 1));
-        int end = Math.min(n, (blk + 1) * DROPOUT_BLOCK);
-        for (int i = blk * DROPOUT_BLOCK; i < end; i += 2) {
-          long bits = stream.nextLong();
-          mask[i] = (bits & 0xFFFFFFFFL) < threshold ? 0f : scale;
-          if (i + 1 < end) {
-            mask[i + 1] = (bits >>> 32) < threshold ? 0f : scale;
-          }
-        }
-      }
-    });
+    Kernels kern = Kernels.get();
     Tensor out = Tensor.empty(x.shape());
     float[] xs = x.data();
     int xo = x.offset();
     float[] y = out.data();
-    for (int i = 0; i < n; i++) {
-      y[i] = xs[xo + i] * mask[i];
-    }
+    Parallel.forRange(blocks, 1, (bFrom, bTo) -> {
+      for (int blk = bFrom; blk < bTo; blk++) {
+        int from = blk * DROPOUT_BLOCK;
+        int len = Math.min(n, from + DROPOUT_BLOCK) - from;
+        kern.dropoutMask(seed + 0x9E3779B97F4A7C15L * (blk + 1), threshold, scale, mask, from, len);
+        kern.mul(xs, xo + from, mask, from, y, from, len);
+      }
+    });
     return Tensor.record(out, "dropout", o -> {
       float[] dy = o.grad();
+      boolean fresh = x.initGradForOverwrite();
       float[] dx = x.grad();
-      for (int i = 0; i < n; i++) {
-        dx[xo + i] += dy[i] * mask[i];
-      }
+      Parallel.forRange(blocks, 1, (bFrom, bTo) -> {
+        int from = bFrom * DROPOUT_BLOCK;
+        int len = Math.min(n, bTo * DROPOUT_BLOCK) - from;
+        if (fresh) {
+          kern.mul(dy, from, mask, from, dx, xo + from, len);
+        } else {
+          kern.addProduct(dy, from, mask, from, dx, xo + from, len);
+        }
+      });
     }, x);
   }
 
@@ -459,59 +431,80 @@ public final class NN {
       throw new ShapeException(name, scores.shape(), keyPadding.shape(), "key padding must be [B, Lk]");
     }
     int shift = n - lq;
+    int batches = rows / (lq * heads);
+    int[] pad = keyPadding == null ? null : keyPadding.data();
+    // Per batch: the additive key mask (MASKED at padded keys) and how many keys before j are not padded.
+    float[] keyAdd = new float[pad == null ? n : batches * n];
+    int[] visibleBefore = new int[batches * (n + 1)];
+    for (int bt = 0; bt < batches; bt++) {
+      for (int j = 0; j < n; j++) {
+        boolean padded = pad != null && pad[bt * n + j] != 0;
+        if (pad != null) {
+          keyAdd[bt * n + j] = padded ? MASKED : 0f;
+        }
+        visibleBefore[bt * (n + 1) + j + 1] = visibleBefore[bt * (n + 1) + j] + (padded ? 0 : 1);
+      }
+    }
     Tensor out = Tensor.empty(scores.shape());
     float[] xs = scores.data();
     int xo = scores.offset();
     float[] y = out.data();
-    int[] pad = keyPadding == null ? null : keyPadding.data();
+    Kernels kern = Kernels.get();
     Parallel.forRange(rows, 16, (from, to) -> {
       for (int r = from; r < to; r++) {
         int i = r % lq;
         int batch = r / (lq * heads);
         int b = xo + r * n;
         int ob = r * n;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-          boolean masked = (causal && j > i + shift) || (pad != null && pad[batch * n + j] != 0);
-          float v = scale * xs[b + j] + (masked ? MASKED : 0f);
-          y[ob + j] = v;
-          max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-          float e = (float) Math.exp(y[ob + j] - max);
-          y[ob + j] = e;
-          sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int j = 0; j < n; j++) {
-          y[ob + j] *= inv;
+        int kb = pad == null ? 0 : batch * n;
+        int end = causalEnd(causal, i + shift, n);
+        if (visibleBefore[batch * (n + 1) + end] > 0) {
+          // Keys from end on are hidden by the causal mask: their weight, exp(MASKED − max), is exactly 0.
+          System.arraycopy(keyAdd, kb, y, ob, end);
+          kern.axpy(scale, xs, b, y, ob, end);
+          float max = kern.max(y, ob, end);
+          float sum = kern.expShiftSum(y, ob, y, ob, end, max);
+          kern.scale(1f / sum, y, ob, end);
+          Arrays.fill(y, ob + end, ob + n, 0f);
+        } else {
+          // No visible key: every score is masked, which gives (nearly) uniform weights over all keys.
+          for (int j = 0; j < n; j++) {
+            y[ob + j] = scale * xs[b + j] + MASKED;
+          }
+          float max = kern.max(y, ob, n);
+          float sum = kern.expShiftSum(y, ob, y, ob, n, max);
+          kern.scale(1f / sum, y, ob, n);
         }
       }
     });
     return Tensor.record(out, name, o -> {
       float[] dy = o.grad();
+      boolean fresh = scores.initGradForOverwrite();
       float[] dx = scores.grad();
       Parallel.forRange(rows, 16, (from, to) -> {
         for (int r = from; r < to; r++) {
           int ob = r * n;
-          double dot = 0;
-          for (int j = 0; j < n; j++) {
-            dot += dy[ob + j] * y[ob + j];
-          }
-          float d = (float) dot;
           int i = r % lq;
           int batch = r / (lq * heads);
-          for (int j = 0; j < n; j++) {
-            // Masked scores are replaced by a constant: no gradient (also for rows that see no key).
-            boolean masked = (causal && j > i + shift) || (pad != null && pad[batch * n + j] != 0);
-            if (!masked) {
-              dx[xo + ob + j] += scale * y[ob + j] * (dy[ob + j] - d);
-            }
+          int end = causalEnd(causal, i + shift, n);
+          // Masked scores are replaced by a constant: no gradient (also for rows that see no key). Below
+          // end, padded keys have weight exactly 0, so the update adds nothing there.
+          if (visibleBefore[batch * (n + 1) + end] == 0) {
+            end = 0;
+          }
+          float dot = kern.dot(dy, ob, y, ob, end);
+          kern.softmaxBackward(y, ob, dy, ob, dot, scale, dx, xo + ob, end, fresh);
+          if (fresh) {
+            Arrays.fill(dx, xo + ob + end, xo + ob + n, 0f);
           }
         }
       });
     }, scores);
+  }
+
+  /** Keys [0, end) are not hidden by the causal mask from a query that may see keys up to {@code last}. */
+  private static int causalEnd(boolean causal, int last, int n) {
+    return causal ? Math.max(0, Math.min(n, last + 1)) : n;
   }
 
   /**

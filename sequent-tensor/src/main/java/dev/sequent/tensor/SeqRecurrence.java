@@ -82,7 +82,11 @@ final class SeqRecurrence {
       boolean needLam = lamRe.requiresGrad() || lamIm.requiresGrad();
       // dλ per (b, j), reduced over b afterwards in a fixed order: [B, 2, H].
       float[] dLam = needLam ? new float[batch * 2 * hid] : null;
+      // Every element of du is written once, so a fresh gradient buffer is assigned instead of added to
+      // (uIm is claimed after uRe: if both share a buffer, its additions follow the assignments).
+      boolean freshUr = uRe.requiresGrad() && uRe.initGradForOverwrite();
       float[] dur = uRe.requiresGrad() ? uRe.grad() : null;
+      boolean freshUi = uIm.requiresGrad() && uIm.initGradForOverwrite();
       float[] dui = uIm.requiresGrad() ? uIm.grad() : null;
       float[] dh0r = h0Re != null && h0Re.requiresGrad() ? h0Re.grad() : null;
       float[] dh0i = h0Im != null && h0Im.requiresGrad() ? h0Im.grad() : null;
@@ -90,6 +94,11 @@ final class SeqRecurrence {
         // cr + i·ci = dL/dh_t arriving from step t+1, i.e. conj(λ)·G_{t+1} (zero if step t+1 was a reset).
         float[] cr = new float[BLOCK];
         float[] ci = new float[BLOCK];
+        // G_t, the total gradient of h_t.
+        float[] gr = new float[BLOCK];
+        float[] gi = new float[BLOCK];
+        float[] zeros = new float[BLOCK];
+        // The branches sit outside the loops over channels, which the JIT can then vectorise.
         for (int task = from; task < to; task++) {
           int b = task / blocks;
           int j0 = (task % blocks) * BLOCK;
@@ -97,43 +106,65 @@ final class SeqRecurrence {
           Arrays.fill(cr, 0f);
           Arrays.fill(ci, 0f);
           int lamRow = b * 2 * hid + j0;
+          int lamOff = lro + j0;
+          int lamImOff = lio + j0;
           for (int t = len - 1; t >= 0; t--) {
             int base = (b * len + t) * hid + j0;
-            boolean isReset = rst != null && rst[b * len + t] != 0;
             for (int k = 0; k < w; k++) {
-              // G_t = total gradient of h_t; h_t = λ·h_{t−1} + u_t passes it unchanged to u_t.
-              float gr = g[base + k] + cr[k];
-              float gi = g[plane + base + k] + ci[k];
-              if (dur != null) {
-                dur[uro + base + k] += gr;
+              gr[k] = g[base + k] + cr[k];
+              gi[k] = g[plane + base + k] + ci[k];
+            }
+            // h_t = λ·h_{t−1} + u_t passes G_t unchanged to u_t.
+            if (freshUr) {
+              System.arraycopy(gr, 0, dur, uro + base, w);
+            } else if (dur != null) {
+              for (int k = 0; k < w; k++) {
+                dur[uro + base + k] += gr[k];
               }
-              if (dui != null) {
-                dui[uio + base + k] += gi;
+            }
+            if (freshUi) {
+              System.arraycopy(gi, 0, dui, uio + base, w);
+            } else if (dui != null) {
+              for (int k = 0; k < w; k++) {
+                dui[uio + base + k] += gi[k];
               }
-              if (isReset) {
-                cr[k] = 0f;
-                ci[k] = 0f;
-                continue;
-              }
-              float pr;
-              float pi;
+            }
+            if (rst != null && rst[b * len + t] != 0) {
+              Arrays.fill(cr, 0f);
+              Arrays.fill(ci, 0f);
+              continue;
+            }
+            if (dLam != null) {
+              // h_{t−1}: the previous output, or h0 (zero when absent) before the first step.
+              float[] pRe;
+              float[] pIm;
+              int pReOff;
+              int pImOff;
               if (t > 0) {
-                pr = y[base - hid + k];
-                pi = y[plane + base - hid + k];
+                pRe = y;
+                pIm = y;
+                pReOff = base - hid;
+                pImOff = plane + base - hid;
               } else {
-                pr = h0Re == null ? 0f : h0Re.data()[h0Re.offset() + b * hid + j0 + k];
-                pi = h0Im == null ? 0f : h0Im.data()[h0Im.offset() + b * hid + j0 + k];
+                pRe = h0Re == null ? zeros : h0Re.data();
+                pIm = h0Im == null ? zeros : h0Im.data();
+                pReOff = h0Re == null ? 0 : h0Re.offset() + b * hid + j0;
+                pImOff = h0Im == null ? 0 : h0Im.offset() + b * hid + j0;
               }
-              if (dLam != null) {
-                // dλ += G_t·conj(h_{t−1})
-                dLam[lamRow + k] += gr * pr + gi * pi;
-                dLam[lamRow + hid + k] += gi * pr - gr * pi;
+              // dλ += G_t·conj(h_{t−1})
+              for (int k = 0; k < w; k++) {
+                float pr = pRe[pReOff + k];
+                float pi = pIm[pImOff + k];
+                dLam[lamRow + k] += gr[k] * pr + gi[k] * pi;
+                dLam[lamRow + hid + k] += gi[k] * pr - gr[k] * pi;
               }
-              // dh_{t−1} = conj(λ)·G_t
-              float ar = lr[lro + j0 + k];
-              float ai = li[lio + j0 + k];
-              cr[k] = ar * gr + ai * gi;
-              ci[k] = ar * gi - ai * gr;
+            }
+            // dh_{t−1} = conj(λ)·G_t
+            for (int k = 0; k < w; k++) {
+              float ar = lr[lamOff + k];
+              float ai = li[lamImOff + k];
+              cr[k] = ar * gr[k] + ai * gi[k];
+              ci[k] = ar * gi[k] - ai * gr[k];
             }
           }
           // After t = 0 the carry is dL/dh_{−1} = dL/dh0.

@@ -199,6 +199,23 @@ public final class Tensor {
     return root.grad;
   }
 
+  /**
+   * For a backward function about to write this tensor's whole gradient: when no gradient has been
+   * accumulated yet, allocates it without zero-filling and returns true, and the caller must then assign
+   * (not add) every element of [offset, offset + size). Otherwise returns false and the caller adds as
+   * usual. Only for non-leaf tensors that cover their whole storage (reshape views do, row slices do not):
+   * a partly written buffer would keep garbage outside the range. Saves zero-filling, and re-reading,
+   * the large activation gradients of a step.
+   */
+  boolean initGradForOverwrite() {
+    if (root.grad == null && root.backward != null && root.offset == 0 && offset == 0 && size == root.size) {
+      root.grad = Arena.take(root.size, false);
+      return true;
+    }
+    grad();
+    return false;
+  }
+
   /** Whether a gradient has been allocated (some backward pass reached this tensor). */
   public boolean hasGrad() {
     return root.grad != null;
@@ -398,9 +415,11 @@ public final class Tensor {
       permStrides[i] = inStrides[p];
     }
     Tensor out = empty(outShape);
-    permuteCopy(data, offset, out.data, 0, outShape, permStrides, false);
+    permuteCopy(data, offset, out.data, 0, outShape, permStrides, false, false);
     return record(out, "permute", o -> {
-      permuteCopy(o.grad(), 0, grad(), offset, outShape, permStrides, true);
+      // A permutation writes every element once, so a fresh gradient is assigned rather than added to.
+      boolean fresh = initGradForOverwrite();
+      permuteCopy(o.grad(), 0, grad(), offset, outShape, permStrides, true, fresh);
     }, this);
   }
 
@@ -419,14 +438,15 @@ public final class Tensor {
 
   /**
    * Walks the output in order; {@code src} is read through permuted strides. With {@code reverse}, adds
-   * output elements back into the strided source positions instead (the permutation's backward).
+   * output elements back into the strided source positions instead (the permutation's backward), or with
+   * {@code assign} as well, stores them there.
    */
   private static void permuteCopy(float[] src, int srcOff, float[] dst, int dstOff, int[] outShape,
-                                  int[] srcStrides, boolean reverse) {
+                                  int[] srcStrides, boolean reverse, boolean assign) {
     int r = outShape.length;
     int n = sizeOf(outShape);
     if (r == 0) {
-      if (reverse) {
+      if (reverse && !assign) {
         dst[dstOff] += src[srcOff];
       } else {
         dst[dstOff] = src[srcOff];
@@ -438,7 +458,11 @@ public final class Tensor {
     int[] idx = new int[r];
     int base = 0;
     for (int o = 0; o < n; o += last) {
-      if (reverse) {
+      if (reverse && assign) {
+        for (int j = 0; j < last; j++) {
+          dst[dstOff + base + j * lastStride] = src[srcOff + o + j];
+        }
+      } else if (reverse) {
         for (int j = 0; j < last; j++) {
           dst[dstOff + base + j * lastStride] += src[srcOff + o + j];
         }
@@ -884,8 +908,9 @@ public final class Tensor {
     return record(out, "matmul", o -> {
       float[] g = o.grad();
       if (x.requiresGrad) {
-        // dX[m,k] += dY[m,n] · Wᵀ  (W as [k,n]) or dY · W (W stored as [n,k]).
-        kern.gemm(false, !transW, m, k, n, g, 0, n, w.data, w.offset, ldw, 1f, x.grad(), x.offset, k);
+        // dX[m,k] += dY[m,n] · Wᵀ  (W as [k,n]) or dY · W (W stored as [n,k]); = when dX is fresh.
+        float beta = x.initGradForOverwrite() ? 0f : 1f;
+        kern.gemm(false, !transW, m, k, n, g, 0, n, w.data, w.offset, ldw, beta, x.grad(), x.offset, k);
       }
       if (w.requiresGrad) {
         if (transW) {
@@ -897,6 +922,53 @@ public final class Tensor {
         }
       }
     }, this, w);
+  }
+
+  /**
+   * A linear layer as one op: this [..., k] · weightᵀ + bias with weight stored [n, k] (PyTorch's layout)
+   * and bias [n] or null. The same numbers as {@code matmul(weight, true).add(bias)}, without the
+   * intermediate tensor: the backward reads the output gradient once for dX, dW and the bias gradient.
+   */
+  public Tensor linear(Tensor weight, Tensor bias) {
+    Tensor w = weight;
+    if (w.rank() != 2 || rank() < 1 || w.shape[1] != shape[shape.length - 1]) {
+      throw new ShapeException("linear", shape, w.shape, "needs [..., k] and a weight [n, k]");
+    }
+    int k = w.shape[1];
+    int n = w.shape[0];
+    if (bias != null && bias.size != n) {
+      throw new ShapeException("linear", w.shape, bias.shape, "bias must have " + n + " elements");
+    }
+    int m = size / Math.max(1, k);
+    int[] outShape = shape.clone();
+    outShape[outShape.length - 1] = n;
+    Tensor out = empty(outShape);
+    Kernels kern = Kernels.get();
+    kern.gemm(false, true, m, n, k, data, offset, k, w.data, w.offset, k, 0f, out.data, 0, n);
+    if (bias != null) {
+      float[] y = out.data;
+      Parallel.forRange(m, Math.max(1, (1 << 14) / Math.max(1, n)), (from, to) -> {
+        for (int r = from; r < to; r++) {
+          kern.add(y, r * n, bias.data, bias.offset, y, r * n, n);
+        }
+      });
+    }
+    Tensor x = this;
+    return record(out, "linear", o -> {
+      float[] g = o.grad();
+      if (bias != null && bias.requiresGrad) {
+        Elementwise.columnSums(g, 0, m, n, bias.grad(), bias.offset);
+      }
+      if (x.requiresGrad) {
+        // dX[m,k] (+)= dY[m,n] · W[n,k]
+        float beta = x.initGradForOverwrite() ? 0f : 1f;
+        kern.gemm(false, false, m, k, n, g, 0, n, w.data, w.offset, k, beta, x.grad(), x.offset, k);
+      }
+      if (w.requiresGrad) {
+        // dW[n,k] += dYᵀ · X
+        kern.gemm(true, false, n, k, m, g, 0, n, x.data, x.offset, k, 1f, w.grad(), w.offset, k);
+      }
+    }, this, weight, bias);
   }
 
   /** this [..., k] · w [k, n]. */
@@ -942,22 +1014,24 @@ public final class Tensor {
     return record(out, "bmm", o -> {
       float[] g = o.grad();
       if (a.requiresGrad) {
-        // dA = dC · Bᵀ (or its transpose when A was transposed).
+        // dA = dC · Bᵀ (or its transpose when A was transposed); overwritten when dA is fresh.
+        float beta = a.initGradForOverwrite() ? 0f : 1f;
         if (transA) {
-          batchedGemm(kern, batch, transB, true, k, m, n, b.data, b.offset, ldb, strideB, g, 0, n, strideC, 1f,
+          batchedGemm(kern, batch, transB, true, k, m, n, b.data, b.offset, ldb, strideB, g, 0, n, strideC, beta,
               a.grad(), a.offset, lda, strideA);
         } else {
-          batchedGemm(kern, batch, false, !transB, m, k, n, g, 0, n, strideC, b.data, b.offset, ldb, strideB, 1f,
+          batchedGemm(kern, batch, false, !transB, m, k, n, g, 0, n, strideC, b.data, b.offset, ldb, strideB, beta,
               a.grad(), a.offset, lda, strideA);
         }
       }
       if (b.requiresGrad) {
         // dB = Aᵀ · dC (or its transpose when B was transposed).
+        float beta = b.initGradForOverwrite() ? 0f : 1f;
         if (transB) {
-          batchedGemm(kern, batch, true, transA, n, k, m, g, 0, n, strideC, a.data, a.offset, lda, strideA, 1f,
+          batchedGemm(kern, batch, true, transA, n, k, m, g, 0, n, strideC, a.data, a.offset, lda, strideA, beta,
               b.grad(), b.offset, ldb, strideB);
         } else {
-          batchedGemm(kern, batch, !transA, false, k, n, m, a.data, a.offset, lda, strideA, g, 0, n, strideC, 1f,
+          batchedGemm(kern, batch, !transA, false, k, n, m, a.data, a.offset, lda, strideA, g, 0, n, strideC, beta,
               b.grad(), b.offset, ldb, strideB);
         }
       }

@@ -199,6 +199,18 @@ class SeqRecurrenceTest {
   }
 
   @Test
+  void gradCheckWithInputsFromOps() {
+    // u as op outputs (their gradient buffers are assigned, not added to), once shared by both parts.
+    IntTensor reset = gradReset();
+    GradCheck.create().check("linearRecurrence of op outputs", in -> {
+      Tensor uRe = in[0].mul(2f);
+      Tensor[] h = Seq.linearRecurrence(uRe, in[1].mul(0.5f), in[2], in[3], reset, in[4], in[5]);
+      Tensor[] shared = Seq.linearRecurrence(uRe, uRe, in[2], in[3], reset, null, null);
+      return h[0].mul(h[1]).add(shared[1]).add(uRe);
+    }, recurrenceInputs(37, true));
+  }
+
+  @Test
   void gradCheckWithoutResetOrInitialState() {
     GradCheck.create().check("linearRecurrence plain", in -> {
       Tensor[] h = Seq.linearRecurrence(in[0], in[1], in[2], in[3], null, null, null);

@@ -108,11 +108,58 @@ class TensorGradTest {
     Tensor beta = param(rng, 6);
     check.check("layerNorm", in -> NN.layerNorm(in[0], in[1], in[2], 1e-5f), x, gamma, beta);
     check.check("dropout", in -> NN.dropout(in[0], 0.4f, new Rng(3), true), x);
+    check.check("layerNorm of an op output", in -> NN.layerNorm(in[0].mul(2f), in[1], in[2], 1e-5f), x, gamma,
+        beta);
+    check.check("dropout of an op output, used twice",
+        in -> NN.dropout(in[0].mul(2f), 0.4f, new Rng(3), true).mul(NN.dropout(in[0].mul(2f), 0.4f, new Rng(3), true)),
+        x);
     Tensor table = param(rng, 7, 3);
     IntTensor ids = new IntTensor(new int[] {1, 4, 4, 0, 6, 1}, 2, 3);
     check.check("embedding", in -> NN.embedding(in[0], ids), table);
     check.check("softmax", in -> NN.softmax(in[0]), x);
     check.check("logSoftmax", in -> NN.logSoftmax(in[0]), x);
+  }
+
+  @Test
+  void linear() {
+    Tensor x = param(rng, 3, 4, 6);
+    Tensor w = param(rng, 5, 6);
+    Tensor b = param(rng, 5);
+    check.check("linear", in -> in[0].linear(in[1], in[2]), x, w, b);
+    check.check("linear without bias", in -> in[0].linear(in[1], null), x, w);
+    // The input as an op output (its gradient buffer is assigned, not added to) and used twice.
+    check.check("linear of an op output", in -> {
+      Tensor h = in[0].mul(3f);
+      return h.linear(in[1], in[2]).add(h.linear(in[1], null).mul(0.5f));
+    }, x, w, b);
+    check.check("linear of a row slice", in -> in[0].narrow0(1, 3).linear(in[1], in[2]), x, w, b);
+  }
+
+  @Test
+  void firstGradientWritesIntoFreshBuffers() {
+    // Ops whose backward assigns a fresh gradient buffer, fed by op outputs used once, twice and as views.
+    Tensor x = param(rng, 2, 3, 4);
+    Tensor y = param(rng, 2, 3, 4);
+    Tensor row = param(rng, 4);
+    check.check("add/sub/mul/div of op outputs", in -> {
+      Tensor a = in[0].mul(1.5f);
+      Tensor c = in[1].add(2f);
+      return a.add(c).mul(a.sub(c)).add(a.div(c)).add(c.sub(a.mul(c)));
+    }, x, y);
+    check.check("same tensor on both sides", in -> {
+      Tensor a = in[0].mul(1.5f);
+      return a.add(a).add(a.mul(a)).add(a.sub(a.reshape(2, 12).reshape(2, 3, 4)));
+    }, x);
+    check.check("row broadcast of op outputs", in -> {
+      Tensor a = in[0].mul(1.5f);
+      Tensor r = in[1].mul(2f);
+      return a.add(r).mul(a.mul(r)).add(a.sub(r)).add(a.div(r.add(5f)));
+    }, x, row);
+    check.check("permute and bmm of op outputs", in -> {
+      Tensor a = in[0].mul(1.5f).permute(0, 2, 1);
+      Tensor c = in[1].add(1f);
+      return a.bmm(c, false, false).add(c.bmm(a, true, true));
+    }, x, y);
   }
 
   @Test

@@ -174,6 +174,68 @@ class TensorTest {
   }
 
   @Test
+  void linearMatchesMatmulPlusBiasBitForBit() {
+    Rng rng = new Rng(5);
+    for (int[] shape : new int[][] {{3, 5, 7, 9}, {1200, 64, 256, 0}, {700, 256, 64, 0}}) {
+      int m = shape[0];
+      int k = shape[1];
+      int n = shape[2];
+      Tensor x1 = Tensor.normal(rng, 0f, 1f, m, k).requiresGrad(true);
+      Tensor w1 = Tensor.normal(rng, 0f, 1f, n, k).requiresGrad(true);
+      Tensor b1 = Tensor.normal(rng, 0f, 1f, n).requiresGrad(true);
+      Tensor x2 = x1.copy().requiresGrad(true);
+      Tensor w2 = w1.copy().requiresGrad(true);
+      Tensor b2 = b1.copy().requiresGrad(true);
+      Tensor r = Tensor.normal(rng, 0f, 1f, m, n);
+      Tensor fused = x1.mul(1f).linear(w1, b1);
+      Tensor plain = x2.mul(1f).matmul(w2, true).add(b2);
+      assertArrayEquals(plain.toArray(), fused.toArray());
+      fused.mul(r).sum().backward();
+      plain.mul(r).sum().backward();
+      assertArrayEquals(x2.gradTensor().toArray(), x1.gradTensor().toArray());
+      assertArrayEquals(w2.gradTensor().toArray(), w1.gradTensor().toArray());
+      assertArrayEquals(b2.gradTensor().toArray(), b1.gradTensor().toArray());
+    }
+  }
+
+  @Test
+  void maskedSoftmaxMatchesADoubleReference() {
+    Rng rng = new Rng(8);
+    int batch = 3;
+    int heads = 2;
+    int lq = 5;
+    int lk = 7;
+    Tensor scores = Tensor.normal(rng, 0f, 3f, batch, heads, lq, lk);
+    // Batch 0 is left-padded (its first queries see no key), batch 1 has a hole, batch 2 is all padding.
+    int[] pad = {1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1};
+    IntTensor keyPadding = new IntTensor(pad, batch, lk);
+    for (boolean causal : new boolean[] {false, true}) {
+      for (IntTensor kp : new IntTensor[] {null, keyPadding}) {
+        float[] got = NN.maskedSoftmax(scores, 0.5f, causal, kp).toArray();
+        for (int r = 0; r < batch * heads * lq; r++) {
+          int i = r % lq;
+          int b = r / (lq * heads);
+          double[] e = new double[lk];
+          boolean any = false;
+          for (int j = 0; j < lk; j++) {
+            any |= !((causal && j > i + lk - lq) || (kp != null && pad[b * lk + j] != 0));
+          }
+          double sum = 0;
+          for (int j = 0; j < lk; j++) {
+            boolean masked = (causal && j > i + lk - lq) || (kp != null && pad[b * lk + j] != 0);
+            // A row that sees no key gets uniform weights.
+            e[j] = !any ? 1 : masked ? 0 : Math.exp(0.5 * scores.get(r * lk + j));
+            sum += e[j];
+          }
+          for (int j = 0; j < lk; j++) {
+            assertEquals(e[j] / sum, got[r * lk + j], 1e-6, "causal " + causal + " row " + r + " key " + j);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void arenaReusesBuffersAcrossSteps() {
     Arena arena = new Arena();
     float[] firstData;

@@ -215,8 +215,8 @@ public final class LruRec extends SequenceModel implements IncrementalModel {
       Tensor lambdaRe = magnitude.mul(theta.cos());
       Tensor lambdaIm = magnitude.mul(theta.sin());
 
-      Tensor uRe = x.matmul(inWeightRe, true).add(inBiasRe).mul(gamma);
-      Tensor uIm = x.matmul(inWeightIm, true).add(inBiasIm).mul(gamma);
+      Tensor uRe = x.linear(inWeightRe, inBiasRe).mul(gamma);
+      Tensor uIm = x.linear(inWeightIm, inBiasIm).mul(gamma);
       Tensor[] state = Seq.linearRecurrence(uRe, uIm, lambdaRe, lambdaIm, reset,
           initial == null ? null : initial[0], initial == null ? null : initial[1]);
       if (finalState != null) {
@@ -252,8 +252,8 @@ public final class LruRec extends SequenceModel implements IncrementalModel {
 
     Tensor forward(Tensor y) {
       float p = config.dropout();
-      Tensor hidden = NN.dropout(y.matmul(w1, true).add(b1).gelu(), p, rng, isTraining());
-      Tensor out = NN.dropout(hidden.matmul(w2, true).add(b2), p, rng, isTraining());
+      Tensor hidden = NN.dropout(y.linear(w1, b1).gelu(), p, rng, isTraining());
+      Tensor out = NN.dropout(hidden.linear(w2, b2), p, rng, isTraining());
       return layerNorm.forward(out.add(y));
     }
   }

@@ -43,6 +43,15 @@ public interface Kernels {
   /** out[outOff + i] = a[aOff + i] * b[bOff + i] for i in [0, n); out may alias a or b exactly. */
   void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
 
+  /** out[outOff + i] = a[aOff + i] - b[bOff + i] for i in [0, n); out may alias a or b exactly. */
+  void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+  /**
+   * out[outOff + i] += a[aOff + i] * b[bOff + i] for i in [0, n): the product is rounded, then the sum
+   * (no fused multiply-add), so it matches the plain Java expression and both implementations bit for bit.
+   */
+  void addProduct(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
   /**
    * Sum of x[off + i] for i in [0, n). The summation order depends only on n (not on timing, threads or
    * JIT state), so the same input always gives the same bits; it may differ from left-to-right order.
@@ -59,6 +68,44 @@ public interface Kernels {
    * alias x exactly (in place).
    */
   float expShiftSum(float[] x, int xOff, float[] out, int outOff, int n, float shift);
+
+  /**
+   * LayerNorm of one row: xhat[i] = (x[i] − mean)·rstd and y[i] = xhat[i]·gamma[i] + beta[i] (rounded
+   * product, then sum) for i in [0, n).
+   */
+  void layerNormRow(float[] x, int xOff, float mean, float rstd, float[] gamma, int gOff, float[] beta, int bOff,
+                    float[] xhat, int xhOff, float[] y, int yOff, int n);
+
+  /** Sum of (x[off + i] − mean)² for i in [0, n), in a fixed order (as {@link #sum}). */
+  float sumSquaredDeviations(float[] x, int off, int n, float mean);
+
+  /**
+   * The parameter part of LayerNorm's backward for one row, with dh = dy·gamma: dGamma[i] += dy[i]·xhat[i],
+   * dBeta[i] += dy[i], and returns Σ dh in sums[0] and Σ dh·xhat in sums[1] (fixed order, as {@link #sum}).
+   */
+  void layerNormBackwardRow(float[] dy, int dyOff, float[] xhat, int xhOff, float[] gamma, int gOff,
+                            float[] dGamma, float[] dBeta, int n, float[] sums);
+
+  /**
+   * LayerNorm's input gradient for one row: dx[i] (+)= rstd·(dy[i]·gamma[i] − meanDh − xhat[i]·meanDhXhat);
+   * overwritten when {@code overwrite}, else accumulated.
+   */
+  void layerNormInputGrad(float[] dy, int dyOff, float[] xhat, int xhOff, float[] gamma, int gOff, float rstd,
+                          float meanDh, float meanDhXhat, float[] dx, int dxOff, int n, boolean overwrite);
+
+  /**
+   * A dropout mask from one SplitMix64 stream ({@code dev.sequent.tensor.Rng} seeded with {@code seed}): draw
+   * t decides elements 2t (its low 32 bits) and 2t + 1 (its high 32 bits); an element is 0 when its 32 bits,
+   * unsigned, are below {@code threshold} (in [0, 2^32]), else {@code scale}. Writes mask[off .. off + n).
+   */
+  void dropoutMask(long seed, long threshold, float scale, float[] mask, int off, int n);
+
+  /**
+   * Softmax backward for one row: dx[i] (+)= scale·y[i]·(dy[i] − dot) for i in [0, n), with dot = Σ dy·y
+   * given; overwritten when {@code overwrite}, else accumulated.
+   */
+  void softmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float dot, float scale, float[] dx, int dxOff,
+                       int n, boolean overwrite);
 
   /** y = GELU(x) = x·Φ(x) over a range (erf to float precision, Abramowitz-Stegun 7.1.26). */
   void gelu(float[] x, int xOff, float[] y, int yOff, int n);

@@ -2,6 +2,7 @@ package dev.sequent.tensor.kernel;
 
 import dev.sequent.tensor.Activations;
 import dev.sequent.tensor.Parallel;
+import dev.sequent.tensor.Rng;
 
 /** Plain-Java kernels: the reference implementation and the fallback without the Vector API. */
 final class ScalarKernels implements Kernels {
@@ -80,6 +81,89 @@ final class ScalarKernels implements Kernels {
   public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] = a[aOff + i] - b[bOff + i];
+    }
+  }
+
+  @Override
+  public void addProduct(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] += a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public void layerNormRow(float[] x, int xOff, float mean, float rstd, float[] gamma, int gOff, float[] beta,
+                           int bOff, float[] xhat, int xhOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float h = (x[xOff + i] - mean) * rstd;
+      xhat[xhOff + i] = h;
+      y[yOff + i] = h * gamma[gOff + i] + beta[bOff + i];
+    }
+  }
+
+  @Override
+  public float sumSquaredDeviations(float[] x, int off, int n, float mean) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) {
+      float c = x[off + i] - mean;
+      s += c * c;
+    }
+    return s;
+  }
+
+  @Override
+  public void layerNormBackwardRow(float[] dy, int dyOff, float[] xhat, int xhOff, float[] gamma, int gOff,
+                                   float[] dGamma, float[] dBeta, int n, float[] sums) {
+    float sumDh = 0f;
+    float sumDhXhat = 0f;
+    for (int i = 0; i < n; i++) {
+      float d = dy[dyOff + i];
+      float h = xhat[xhOff + i];
+      dGamma[i] += d * h;
+      dBeta[i] += d;
+      float dh = d * gamma[gOff + i];
+      sumDh += dh;
+      sumDhXhat += dh * h;
+    }
+    sums[0] = sumDh;
+    sums[1] = sumDhXhat;
+  }
+
+  @Override
+  public void layerNormInputGrad(float[] dy, int dyOff, float[] xhat, int xhOff, float[] gamma, int gOff,
+                                 float rstd, float meanDh, float meanDhXhat, float[] dx, int dxOff, int n,
+                                 boolean overwrite) {
+    for (int i = 0; i < n; i++) {
+      float v = rstd * (dy[dyOff + i] * gamma[gOff + i] - meanDh - xhat[xhOff + i] * meanDhXhat);
+      dx[dxOff + i] = overwrite ? v : dx[dxOff + i] + v;
+    }
+  }
+
+  @Override
+  public void dropoutMask(long seed, long threshold, float scale, float[] mask, int off, int n) {
+    Rng stream = new Rng(seed);
+    for (int i = 0; i < n; i += 2) {
+      long bits = stream.nextLong();
+      mask[off + i] = (bits & 0xFFFFFFFFL) < threshold ? 0f : scale;
+      if (i + 1 < n) {
+        mask[off + i + 1] = (bits >>> 32) < threshold ? 0f : scale;
+      }
+    }
+  }
+
+  @Override
+  public void softmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float dot, float scale, float[] dx,
+                              int dxOff, int n, boolean overwrite) {
+    for (int i = 0; i < n; i++) {
+      float v = scale * y[yOff + i] * (dy[dyOff + i] - dot);
+      dx[dxOff + i] = overwrite ? v : dx[dxOff + i] + v;
     }
   }
 

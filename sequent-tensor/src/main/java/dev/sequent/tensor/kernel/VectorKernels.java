@@ -5,6 +5,7 @@ import dev.sequent.tensor.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,6 +37,14 @@ final class VectorKernels implements Kernels {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
+  /** Lanes of the same vector size for the dropout mask: one long draw per two floats. */
+  private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
+  private static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
+  /** SplitMix64 constants (as in {@code dev.sequent.tensor.Rng}). */
+  private static final long SPLITMIX_GAMMA = 0x9E3779B97F4A7C15L;
+  private static final long SPLITMIX_M1 = 0xBF58476D1CE4E5B9L;
+  private static final long SPLITMIX_M2 = 0x94D049BB133111EBL;
 
   /** Rows of the register tile. */
   private static final int MR = 6;
@@ -492,7 +501,9 @@ final class VectorKernels implements Kernels {
     for (; i <= n - L; i += L) {
       s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
     }
-    float s = sumLanes(s0.add(s1).add(s2.add(s3)));
+    float[] sLanes = new float[L];
+    s0.add(s1).add(s2.add(s3)).intoArray(sLanes, 0);
+    float s = addLanes(sLanes);
     for (; i < n; i++) {
       s = Math.fma(a[aOff + i], b[bOff + i], s);
     }
@@ -548,6 +559,182 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i))
+          .intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = a[aOff + i] - b[bOff + i];
+    }
+  }
+
+  @Override
+  public void addProduct(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector p = FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i));
+      FloatVector.fromArray(S, out, outOff + i).add(p).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] += a[aOff + i] * b[bOff + i];
+    }
+  }
+
+  @Override
+  public void layerNormRow(float[] x, int xOff, float mean, float rstd, float[] gamma, int gOff, float[] beta,
+                           int bOff, float[] xhat, int xhOff, float[] y, int yOff, int n) {
+    FloatVector vMean = FloatVector.broadcast(S, mean);
+    FloatVector vRstd = FloatVector.broadcast(S, rstd);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector h = FloatVector.fromArray(S, x, xOff + i).sub(vMean).mul(vRstd);
+      h.intoArray(xhat, xhOff + i);
+      h.mul(FloatVector.fromArray(S, gamma, gOff + i)).add(FloatVector.fromArray(S, beta, bOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      float h = (x[xOff + i] - mean) * rstd;
+      xhat[xhOff + i] = h;
+      y[yOff + i] = h * gamma[gOff + i] + beta[bOff + i];
+    }
+  }
+
+  @Override
+  public float sumSquaredDeviations(float[] x, int off, int n, float mean) {
+    FloatVector vMean = FloatVector.broadcast(S, mean);
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector c = FloatVector.fromArray(S, x, off + i).sub(vMean);
+      acc = c.fma(c, acc);
+    }
+    float[] sLanes = new float[L];
+    acc.intoArray(sLanes, 0);
+    float s = addLanes(sLanes);
+    for (; i < n; i++) {
+      float c = x[off + i] - mean;
+      s = Math.fma(c, c, s);
+    }
+    return s;
+  }
+
+  @Override
+  public void layerNormBackwardRow(float[] dy, int dyOff, float[] xhat, int xhOff, float[] gamma, int gOff,
+                                   float[] dGamma, float[] dBeta, int n, float[] sums) {
+    FloatVector sumDh = FloatVector.zero(S);
+    FloatVector sumDhXhat = sumDh;
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector d = FloatVector.fromArray(S, dy, dyOff + i);
+      FloatVector h = FloatVector.fromArray(S, xhat, xhOff + i);
+      FloatVector.fromArray(S, dGamma, i).add(d.mul(h)).intoArray(dGamma, i);
+      FloatVector.fromArray(S, dBeta, i).add(d).intoArray(dBeta, i);
+      FloatVector dh = d.mul(FloatVector.fromArray(S, gamma, gOff + i));
+      sumDh = sumDh.add(dh);
+      sumDhXhat = dh.fma(h, sumDhXhat);
+    }
+    float[] s0Lanes = new float[L];
+    sumDh.intoArray(s0Lanes, 0);
+    float s0 = addLanes(s0Lanes);
+    float[] s1Lanes = new float[L];
+    sumDhXhat.intoArray(s1Lanes, 0);
+    float s1 = addLanes(s1Lanes);
+    for (; i < n; i++) {
+      float d = dy[dyOff + i];
+      float h = xhat[xhOff + i];
+      dGamma[i] += d * h;
+      dBeta[i] += d;
+      float dh = d * gamma[gOff + i];
+      s0 += dh;
+      s1 = Math.fma(dh, h, s1);
+    }
+    sums[0] = s0;
+    sums[1] = s1;
+  }
+
+  @Override
+  public void layerNormInputGrad(float[] dy, int dyOff, float[] xhat, int xhOff, float[] gamma, int gOff,
+                                 float rstd, float meanDh, float meanDhXhat, float[] dx, int dxOff, int n,
+                                 boolean overwrite) {
+    FloatVector vRstd = FloatVector.broadcast(S, rstd);
+    FloatVector vMeanDh = FloatVector.broadcast(S, meanDh);
+    FloatVector vMeanDhXhat = FloatVector.broadcast(S, meanDhXhat);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector dh = FloatVector.fromArray(S, dy, dyOff + i).mul(FloatVector.fromArray(S, gamma, gOff + i));
+      FloatVector v = vRstd.mul(dh.sub(vMeanDh).sub(FloatVector.fromArray(S, xhat, xhOff + i).mul(vMeanDhXhat)));
+      if (!overwrite) {
+        v = FloatVector.fromArray(S, dx, dxOff + i).add(v);
+      }
+      v.intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      float v = rstd * (dy[dyOff + i] * gamma[gOff + i] - meanDh - xhat[xhOff + i] * meanDhXhat);
+      dx[dxOff + i] = overwrite ? v : dx[dxOff + i] + v;
+    }
+  }
+
+  /** Lane i of the first draw vector of {@link #dropoutMask}: (i + 1)·γ of SplitMix64. */
+  private static final long[] DRAW_OFFSETS = new long[LS.length()];
+
+  static {
+    for (int i = 0; i < DRAW_OFFSETS.length; i++) {
+      DRAW_OFFSETS[i] = (i + 1) * SPLITMIX_GAMMA;
+    }
+  }
+
+  @Override
+  public void dropoutMask(long seed, long threshold, float scale, float[] mask, int off, int n) {
+    // SplitMix64 is counter based (draw t mixes seed + (t + 1)·γ), so LS.length() draws are mixed at once;
+    // each 64-bit draw, seen as two ints (low half first), decides two adjacent elements.
+    int draws = LS.length();
+    LongVector z = LongVector.broadcast(LS, seed).add(LongVector.fromArray(LS, DRAW_OFFSETS, 0));
+    LongVector step = LongVector.broadcast(LS, draws * SPLITMIX_GAMMA);
+    // Unsigned 32-bit comparison as a signed one: flip the sign bit of both sides.
+    int flippedThreshold = (int) Math.min(threshold, 0xFFFFFFFFL) ^ Integer.MIN_VALUE;
+    IntVector vThreshold = IntVector.broadcast(SI, flippedThreshold);
+    IntVector keep = IntVector.broadcast(SI, Float.floatToRawIntBits(scale));
+    IntVector drop = IntVector.zero(SI);
+    boolean dropAll = threshold > 0xFFFFFFFFL;
+    int i = 0;
+    for (; i <= n - 2 * draws && !dropAll; i += 2 * draws) {
+      LongVector x = z;
+      x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 30)).mul(SPLITMIX_M1);
+      x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 27)).mul(SPLITMIX_M2);
+      x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 31));
+      IntVector bits = x.reinterpretAsInts().lanewise(VectorOperators.XOR, Integer.MIN_VALUE);
+      keep.blend(drop, bits.compare(VectorOperators.LT, vThreshold)).reinterpretAsFloats()
+          .intoArray(mask, off + i);
+      z = z.add(step);
+    }
+    // The rest continues the same stream: draw i/2 is the next one.
+    ScalarKernels.INSTANCE.dropoutMask(seed + (long) (i / 2) * SPLITMIX_GAMMA, threshold, scale, mask, off + i,
+        n - i);
+  }
+
+  @Override
+  public void softmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float dot, float scale, float[] dx,
+                              int dxOff, int n, boolean overwrite) {
+    FloatVector vDot = FloatVector.broadcast(S, dot);
+    FloatVector vScale = FloatVector.broadcast(S, scale);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector v = vScale.mul(FloatVector.fromArray(S, y, yOff + i))
+          .mul(FloatVector.fromArray(S, dy, dyOff + i).sub(vDot));
+      if (!overwrite) {
+        v = FloatVector.fromArray(S, dx, dxOff + i).add(v);
+      }
+      v.intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      float v = scale * y[yOff + i] * (dy[dyOff + i] - dot);
+      dx[dxOff + i] = overwrite ? v : dx[dxOff + i] + v;
+    }
+  }
+
+  @Override
   public float sum(float[] x, int off, int n) {
     FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
     int i = 0;
@@ -560,7 +747,9 @@ final class VectorKernels implements Kernels {
     for (; i <= n - L; i += L) {
       s0 = s0.add(FloatVector.fromArray(S, x, off + i));
     }
-    float s = sumLanes(s0.add(s1).add(s2.add(s3)));
+    float[] sLanes = new float[L];
+    s0.add(s1).add(s2.add(s3)).intoArray(sLanes, 0);
+    float s = addLanes(sLanes);
     for (; i < n; i++) {
       s += x[off + i];
     }
@@ -655,7 +844,9 @@ final class VectorKernels implements Kernels {
       e.intoArray(out, outOff + i);
       s = s.add(e);
     }
-    float sum = sumLanes(s);
+    float[] sumLanes = new float[L];
+    s.intoArray(sumLanes, 0);
+    float sum = addLanes(sumLanes);
     for (; i < n; i++) {
       float e = expScalar(x[xOff + i] - shift);
       out[outOff + i] = e;
@@ -665,14 +856,15 @@ final class VectorKernels implements Kernels {
   }
 
   /**
-   * Adds the lanes in index order. Not {@code reduceLanes(ADD)}: its float order is unspecified and
-   * may differ between the interpreter and C2, which would break bit-reproducibility.
+   * Adds lanes, stored by the caller with {@code intoArray}, in index order. Not {@code reduceLanes(ADD)}:
+   * its float order is unspecified and may differ between the interpreter and C2, which would break
+   * bit-reproducibility. The vector is stored by the caller rather than passed in: a helper taking a
+   * FloatVector, once hot from many call sites, gets compiled on its own, where C2 cannot intrinsify the
+   * store of a vector of unknown exact type, and the slow fallback then stops it being inlined anywhere.
    */
-  private static float sumLanes(FloatVector v) {
-    float[] t = new float[L];
-    v.intoArray(t, 0);
+  private static float addLanes(float[] lanes) {
     float s = 0f;
-    for (float f : t) {
+    for (float f : lanes) {
       s += f;
     }
     return s;

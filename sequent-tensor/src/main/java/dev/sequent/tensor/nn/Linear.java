@@ -18,7 +18,6 @@ public final class Linear extends Module {
   }
 
   public Tensor forward(Tensor x) {
-    Tensor y = x.matmul(weight, true);
-    return bias == null ? y : y.add(bias);
+    return x.linear(weight, bias);
   }
 }
