@@ -8,6 +8,7 @@ import dev.sequent.tensor.Grad;
 import dev.sequent.tensor.IntTensor;
 import dev.sequent.tensor.Parallel;
 import dev.sequent.tensor.Tensor;
+import dev.sequent.tensor.kernel.Kernels;
 
 /**
  * Scores histories with a {@link SequenceModel}: the hidden state at the last real position, dotted with
@@ -16,7 +17,8 @@ import dev.sequent.tensor.Tensor;
  * <p>Both scoring paths compute each score with the same loop (sum over the hidden axis in order, then the
  * bias), so a score from {@link ScoredBatch#scoreItems} equals the one from {@link ScoredBatch#scoreRange}
  * bit for bit, as the evaluator's tie rule requires. The range path runs over a transposed copy of the
- * item table so the inner loop runs along items and vectorises.
+ * item table so the inner loop runs along items, vectorised by the engine's unfused
+ * {@link Kernels#addScaled} (a rounded product then a rounded add, like the scalar loop).
  */
 public final class ModelScorer implements Scorer {
   private final SequenceModel model;
@@ -25,6 +27,7 @@ public final class ModelScorer implements Scorer {
   private final float[] itemsTransposed;
   private final float[] items;
   private final float[] bias;
+  private final Kernels kernels = Kernels.get();
   private final int ids;
 
   /** Snapshots the model's output table; build a new scorer after the weights change. */
@@ -103,11 +106,7 @@ public final class ModelScorer implements Scorer {
     int n = to - from;
     java.util.Arrays.fill(out, outOff, outOff + n, 0f);
     for (int k = 0; k < dim; k++) {
-      float h = hidden[hOff + k];
-      int row = k * ids + from;
-      for (int j = 0; j < n; j++) {
-        out[outOff + j] += h * itemsTransposed[row + j];
-      }
+      kernels.addScaled(hidden[hOff + k], itemsTransposed, k * ids + from, out, outOff, n);
     }
     if (bias != null) {
       for (int j = 0; j < n; j++) {

@@ -53,6 +53,12 @@ public interface Kernels {
   void addProduct(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
 
   /**
+   * out[outOff + i] += alpha * x[xOff + i] for i in [0, n), unfused like {@link #addProduct}: unlike
+   * {@link #axpy}, every implementation gives the bits of the plain Java expression.
+   */
+  void addScaled(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
+
+  /**
    * Sum of x[off + i] for i in [0, n). The summation order depends only on n (not on timing, threads or
    * JIT state), so the same input always gives the same bits; it may differ from left-to-right order.
    */

@@ -99,6 +99,13 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void addScaled(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) {
+      out[outOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
   public void layerNormRow(float[] x, int xOff, float mean, float rstd, float[] gamma, int gOff, float[] beta,
                            int bOff, float[] xhat, int xhOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {

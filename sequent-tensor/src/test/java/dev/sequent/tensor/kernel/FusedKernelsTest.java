@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * sub, addProduct, the LayerNorm row kernels and the dropout mask, for both implementations: exact where
+ * sub, addProduct, addScaled, the LayerNorm row kernels and the dropout mask, for both implementations: exact where
  * the kernel is one IEEE operation per element (or integer work), against a double reference otherwise.
  */
 class FusedKernelsTest {
@@ -31,7 +31,7 @@ class FusedKernelsTest {
 
   @ParameterizedTest
   @MethodSource("implementations")
-  void subAndAddProductAreExact(Kernels kernels) {
+  void subAddProductAndAddScaledAreExact(Kernels kernels) {
     SplittableRandom rnd = new SplittableRandom(3);
     for (int n : LENGTHS) {
       float[] a = random(rnd, n + 2);
@@ -43,6 +43,12 @@ class FusedKernelsTest {
       }
       kernels.addProduct(a, 2, b, 5, out, 4, n);
       assertArrayEquals(want, out, kernels.name() + " addProduct n=" + n);
+      float alpha = (float) rnd.nextDouble();
+      for (int i = 0; i < n; i++) {
+        want[4 + i] += alpha * a[2 + i];
+      }
+      kernels.addScaled(alpha, a, 2, out, 4, n);
+      assertArrayEquals(want, out, kernels.name() + " addScaled n=" + n);
       for (int i = 0; i < n; i++) {
         want[4 + i] = a[2 + i] - b[5 + i];
       }
