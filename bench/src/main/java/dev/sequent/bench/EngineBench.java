@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -78,7 +77,6 @@ public final class EngineBench {
 
     Path out = Paths.get(System.getProperty("bench.out", defaultOut()));
     writeSection(out, report(kernels, peaks, table, trainingStep));
-    System.out.println("wrote " + out.toAbsolutePath());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -345,14 +343,7 @@ public final class EngineBench {
     } else {
       text = old + (old.endsWith("\n") ? "\n" : "\n\n") + block;
     }
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".engine", ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    Results.write(out, text);
   }
 
   private static String defaultOut() {

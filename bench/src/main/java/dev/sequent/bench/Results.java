@@ -2,9 +2,9 @@ package dev.sequent.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import dev.sequent.core.data.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -74,10 +74,7 @@ final class Results {
 
   /** Writes through a temporary file and an atomic move. */
   static void write(Path file, String text) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeString(file, text);
     System.out.println("wrote " + file);
   }
 }
