@@ -73,6 +73,7 @@ public final class Gru4Rec extends SequenceModel implements IncrementalModel {
     return Tensor.normal(rng, 0f, (float) Math.sqrt(2.0 / (rows + cols)), rows, cols);
   }
 
+  /** Glorot/Xavier uniform (TensorFlow's default initialiser, which the original SASRec uses too). */
   static Tensor xavierUniform(Rng rng, int rows, int cols) {
     float bound = (float) Math.sqrt(6.0 / (rows + cols));
     return Tensor.uniform(rng, -bound, bound, rows, cols);

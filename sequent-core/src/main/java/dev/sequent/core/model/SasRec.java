@@ -47,19 +47,14 @@ public final class SasRec extends SequenceModel {
     this.config = config;
     Rng init = new Rng(config.seed());
     int d = config.dim();
-    items = parameter("item_embedding", glorot(init, config.numItems() + 1, d));
+    items = parameter("item_embedding", Gru4Rec.xavierUniform(init, config.numItems() + 1, d));
     java.util.Arrays.fill(items.data(), 0, d, 0f);
-    positions = parameter("position_embedding", glorot(init, config.maxLength(), d));
+    positions = parameter("position_embedding", Gru4Rec.xavierUniform(init, config.maxLength(), d));
     blocks = new Block[config.blocks()];
     for (int i = 0; i < blocks.length; i++) {
       blocks[i] = child("block_" + i, new Block(config, init, rng()));
     }
     lastLayerNorm = child("last_layer_norm", new LayerNorm(d, config.layerNormEps()));
-  }
-
-  static Tensor glorot(Rng rng, int rows, int cols) {
-    float bound = (float) Math.sqrt(6.0 / (rows + cols));
-    return Tensor.uniform(rng, -bound, bound, rows, cols);
   }
 
   @Override
@@ -145,7 +140,7 @@ public final class SasRec extends SequenceModel {
 
     private static Linear glorotLinear(int in, int out, Rng init) {
       Linear l = new Linear(in, out, true, init);
-      Tensor w = glorot(init, out, in);
+      Tensor w = Gru4Rec.xavierUniform(init, out, in);
       System.arraycopy(w.data(), 0, l.weight.data(), 0, w.size());
       java.util.Arrays.fill(l.bias.data(), 0f);
       return l;
