@@ -83,7 +83,7 @@ public final class ReproductionTable {
         summary.append(String.format(Locale.ROOT, "| %s | %s | finished | %s | %s | %s | %s |%n", target.preset(),
             target.issue(), fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
             verdict(target, test)));
-        details.append(finished(target, r, run));
+        details.append(finished(target, r, run)).append(sessions(dir));
       } else if (Files.isRegularFile(metrics)) {
         List<JsonNode> validations = validations(json, metrics);
         JsonNode best = validations.stream().filter(v -> v.path("best").asBoolean()).reduce((a, b) -> b).orElse(null);
@@ -91,7 +91,7 @@ public final class ReproductionTable {
             target.issue(), bounds));
         details.append("## ").append(target.preset()).append(" (in progress)\n\n");
         if (best != null) {
-          details.append(String.format(Locale.ROOT,
+          details.append(sessions(dir)).append(String.format(Locale.ROOT,
               "Best validation so far: step %d, NDCG@10 %s, HR@10 %s; last validated at step %d after %.1f h of "
                   + "training.%n%n",
               best.path("step").asLong(), fmt(best.path("NDCG@10").asDouble()), fmt(best.path("HR@10").asDouble()),
@@ -137,6 +137,19 @@ public final class ReproductionTable {
       s.append(metricsTable(protocol.path("metrics")));
     }
     return s.toString();
+  }
+
+  /** The processes that trained the run (first start and each --resume), from sessions.jsonl. */
+  private static String sessions(Path dir) throws IOException {
+    Path file = dir.resolve("sessions.jsonl");
+    if (!Files.isRegularFile(file)) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder("Sessions (sessions.jsonl):\n\n");
+    for (String line : Files.readAllLines(file)) {
+      s.append("- `").append(line.trim()).append("`\n");
+    }
+    return s.append("\n").toString();
   }
 
   private static String metricsTable(JsonNode metrics) {
