@@ -15,7 +15,8 @@ import java.util.Map;
  * The reproduction record: for every preset with a published target, what its run in {@code runs/<preset>/}
  * reached on the test split, next to the paper and the bound (97% of the paper), with the provenance the
  * run folder holds (commit, JDK, threads, seeds, steps, training time, peak heap). A run still in progress
- * is listed with its best validation so far.
+ * is listed with its best validation so far and, when {@code runs/<preset>/interim-test.json} exists (the JSON of
+ * {@code sequent evaluate RUN --split test --json}), that interim test of its best checkpoint.
  *
  * <p>Run from the repository root after training with {@code ./sequent train configs/<preset>.yaml}:
  * <pre>
@@ -87,9 +88,26 @@ public final class ReproductionTable {
       } else if (Files.isRegularFile(metrics)) {
         List<JsonNode> validations = validations(json, metrics);
         JsonNode best = validations.stream().filter(v -> v.path("best").asBoolean()).reduce((a, b) -> b).orElse(null);
-        summary.append(String.format(Locale.ROOT, "| %s | %s | in progress | | | %s | |%n", target.preset(),
-            target.issue(), bounds));
+        Path interimFile = dir.resolve("interim-test.json");
+        JsonNode interim = Files.isRegularFile(interimFile) ? json.readTree(interimFile.toFile()) : null;
+        if (interim == null) {
+          summary.append(String.format(Locale.ROOT, "| %s | %s | in progress | | | %s | |%n", target.preset(),
+              target.issue(), bounds));
+        } else {
+          JsonNode test = interim.path("metrics").path(0).path("metrics");
+          summary.append(String.format(Locale.ROOT, "| %s | %s | in progress; interim test at step %d | %s | %s | %s | "
+                  + "%s (interim) |%n", target.preset(), target.issue(), interim.path("step").asLong(),
+              fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
+              verdict(target, test)));
+        }
         details.append("## ").append(target.preset()).append(" (in progress)\n\n");
+        if (interim != null) {
+          details.append("Interim test of best.ckpt (step ").append(interim.path("step").asLong())
+              .append(") while training continues: `./sequent evaluate runs/").append(target.preset())
+              .append(" --split test --json --no-popularity > runs/").append(target.preset())
+              .append("/interim-test.json`. Not the final result: the run has not met its stopping rule.\n\n")
+              .append(metricsTable(interim.path("metrics").path(0).path("metrics")));
+        }
         if (best != null) {
           details.append(sessions(dir)).append(String.format(Locale.ROOT,
               "Best validation so far: step %d, NDCG@10 %s, HR@10 %s; last validated at step %d after %.1f h of "
