@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -182,15 +181,8 @@ public final class ReproductionTable {
   }
 
   private static String paperText(Target target) {
-    if (target.paper().isEmpty()) {
-      return "–";
-    }
-    Map<String, Double> sorted = new LinkedHashMap<>();
-    sorted.put("NDCG@10", target.paper().get("NDCG@10"));
-    sorted.put("HR@10", target.paper().get("HR@10"));
-    StringBuilder s = new StringBuilder();
-    sorted.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(" ").append(fmt(v)));
-    return s.toString();
+    return target.paper().isEmpty() ? "–"
+        : "NDCG@10 " + fmt(target.paper().get("NDCG@10")) + ", HR@10 " + fmt(target.paper().get("HR@10"));
   }
 
   /** "yes", or what missed and by how much relative to the bound. */
