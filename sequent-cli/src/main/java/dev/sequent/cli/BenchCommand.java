@@ -85,9 +85,8 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
     long targets = 0;
     long started = System.nanoTime();
     for (int i = 0; i < steps; i++) {
-      Object batch = source.next();
-      targets += StepRunner.targets(batch);
-      runner.step(batch, step++);
+      runner.step(source.next(), step++);
+      targets += runner.lastTargets();
     }
     double trainSeconds = (System.nanoTime() - started) / 1e9;
     result.put("train_ms_per_step", 1000 * trainSeconds / steps);

@@ -165,14 +165,23 @@ final class SvgChart {
     return out;
   }
 
-  /** A tick label with as many decimals as the tick spacing needs. */
-  private static String label(double value, double[] ticks) {
+  /**
+   * A tick label with as many decimals as the tick spacing needs; from 10,000 up in thousands ("17.2k"), still
+   * with enough decimals to tell neighbouring ticks apart.
+   */
+  static String label(double value, double[] ticks) {
     double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
-    int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) + 1e-9));
-    if (Math.abs(value) >= 10_000 && decimals == 0) {
-      return String.format(Locale.ROOT, "%.0fk", value / 1000);
+    if (Math.abs(value) < step / 2) {
+      value = 0;
     }
-    return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(value) < step / 2 ? 0.0 : value);
+    if (Math.abs(value) >= 10_000) {
+      return String.format(Locale.ROOT, "%." + decimals(step / 1000) + "fk", value / 1000);
+    }
+    return String.format(Locale.ROOT, "%." + decimals(step) + "f", value);
+  }
+
+  private static int decimals(double step) {
+    return Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
   }
 
   private static String plain(double v) {

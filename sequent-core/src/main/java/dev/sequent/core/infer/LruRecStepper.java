@@ -21,9 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * is a sum of contiguous rows scaled by the input (with the Vector API, a block of outputs stays in
  * registers across the whole sum; no horizontal reductions), and keeps its scratch buffers per thread.
  *
- * <p>States are interchangeable with {@link LruRec#step}: the same buffers (Re h, Im h) per block. One
- * difference: {@link RecurrentState#length()} is not advanced here (its counter is package-private to the
- * model package), so callers that need the number of events keep their own count.
+ * <p>States are interchangeable with {@link LruRec#step}: the same buffers (Re h, Im h) per block, and the
+ * same event count ({@link RecurrentState#length()}).
  *
  * <p>Results equal {@code LruRec.step} up to float rounding (the products sum in a different order), i.e.
  * to about 1e-6. The weights are a snapshot: build a new stepper after the model's weights change.
@@ -237,6 +236,7 @@ public final class LruRecStepper {
       layerNorm(y, 0, b.ffnGamma, b.ffnBeta, x, d);
     }
     System.arraycopy(x, 0, out, 0, d);
+    state.advance();
     return out;
   }
 

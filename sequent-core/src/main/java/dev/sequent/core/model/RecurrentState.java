@@ -27,7 +27,8 @@ public final class RecurrentState {
     return length;
   }
 
-  void advance() {
+  /** Counts one more item consumed; called by whatever updated the buffers for it. */
+  public void advance() {
     length++;
   }
 

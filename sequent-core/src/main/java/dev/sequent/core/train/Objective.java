@@ -38,6 +38,7 @@ final class Objective {
   private final SequenceDataset dataset;
   private final NegativeSampler sampler;
   private final Map<Integer, int[]> userItems = new HashMap<>();
+  private int lastTargets;
 
   Objective(SequenceModel model, TrainConfig config, SequenceDataset dataset, long[] itemCounts) {
     this.model = model;
@@ -49,16 +50,9 @@ final class Objective {
         : NegativeSampler.uniform(ids);
   }
 
-  /** Number of real targets in a batch (for throughput figures). */
-  static int targets(Object batch) {
-    if (batch instanceof Seq2SeqBatch b) {
-      int n = 0;
-      for (int label : b.labels()) {
-        n += label != 0 ? 1 : 0;
-      }
-      return n;
-    }
-    return ((PrefixBatch) batch).size();
+  /** Targets the last {@link #loss} was taken over (for throughput figures). */
+  int lastTargets() {
+    return lastTargets;
   }
 
   Tensor loss(Object batch, long step) {
@@ -99,6 +93,7 @@ final class Objective {
       targets = new IntTensor(b.targets(), b.size());
       rowUsers = b.users();
     }
+    lastTargets = countNonZero(targets.data());
     Rng rng = new Rng(Seeds.derive(config.seed(), 0x4E45474154L, step));
     switch (config.loss()) {
       case "ce":
@@ -112,6 +107,15 @@ final class Objective {
         return Losses.bceWithNegatives(hidden, model.itemEmbeddings(), targets,
             new IntTensor(unseenNegatives(targets.data(), rowUsers, k, rng), targets.size(), k), 0);
     }
+  }
+
+  /** Label 0 means no target (padding, or a position the Cloze rule left unmasked). */
+  private static int countNonZero(int[] labels) {
+    int n = 0;
+    for (int label : labels) {
+      n += label != 0 ? 1 : 0;
+    }
+    return n;
   }
 
   /** k negatives per row drawn uniformly from the items the row's user never interacted with (SASRec). */

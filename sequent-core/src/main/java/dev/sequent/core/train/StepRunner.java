@@ -64,8 +64,11 @@ public final class StepRunner {
     }
   }
 
-  /** Real targets in a batch (for throughput figures). */
-  public static int targets(Object batch) {
-    return Objective.targets(batch);
+  /**
+   * Targets the last step's loss was taken over (for throughput figures): the labelled positions, or for
+   * Cloze models the masked ones.
+   */
+  public int lastTargets() {
+    return objective.lastTargets();
   }
 }

@@ -117,7 +117,7 @@ public final class Trainer {
       step++;
       lossSum += loss;
       lossCount++;
-      targetsSinceLog += StepRunner.targets(batch);
+      targetsSinceLog += runner.lastTargets();
       if (step % LOG_EVERY == 0) {
         double seconds = (System.nanoTime() - logStarted) / 1e9;
         log(String.format(Locale.ROOT, "{\"type\":\"train\",\"step\":%d,\"epoch\":%d,\"loss\":%.6f,"

@@ -73,6 +73,7 @@ class LruRecStepperTest {
     for (int k = 0; k < a.buffers().length; k++) {
       assertArrayEquals(a.buffer(k), b.buffer(k), 1e-5f);
     }
+    assertEquals(items.length, b.length(), "both paths count events");
   }
 
   @Test

@@ -263,10 +263,15 @@ class Bert4RecTest {
     Seq2SeqBatch batch = samples.batch(new int[] {0, 1, 2, 3, 4, 5}, 0, 6);
     float[] losses = new float[3];
     long[] steps = {5, 5, 6};
+    int[] targets = new int[3];
     for (int i = 0; i < 3; i++) {
-      Bert4Rec m = model(30, 8, 0f, 0.5f, 0.1f);
-      losses[i] = new StepRunner(m, trainConfig(10), data, null, 10).step(batch, steps[i]);
+      StepRunner runner = new StepRunner(model(30, 8, 0f, 0.5f, 0.1f), trainConfig(10), data, null, 10);
+      losses[i] = runner.step(batch, steps[i]);
+      targets[i] = runner.lastTargets();
     }
+    // Throughput counts the masked positions the loss is taken over, not every labelled one.
+    long labelled = Arrays.stream(batch.labels()).filter(label -> label != 0).count();
+    assertTrue(targets[0] > 0 && targets[0] < labelled, targets[0] + " of " + labelled);
     assertEquals(losses[0], losses[1], "same seed and step, same masks, same loss");
     assertTrue(losses[0] != losses[2], "another step masks differently");
     assertTrue(Float.isFinite(losses[0]) && losses[0] > 0);
