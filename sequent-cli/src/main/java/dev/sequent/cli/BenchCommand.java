@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Time training steps and inference for a config's model on its data.",
         "",
-        "Prints ms per training step and targets/s; a full re-encode of a max-length history + top-10; and, "
+        "Prints ms per training step, targets/s and seconds per epoch; a full re-encode of a max-length history + top-10; and, "
             + "for incremental models (LRURec), one incremental event + top-10.",
         "Weights are freshly initialised: speed does not depend on training."})
 final class BenchCommand extends ConfigCommand implements Callable<Integer> {
@@ -89,8 +89,11 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
       targets += runner.lastTargets();
     }
     double trainSeconds = (System.nanoTime() - started) / 1e9;
+    long stepsPerEpoch = (samples.size() + train.batchSize() - 1) / train.batchSize();
     result.put("train_ms_per_step", 1000 * trainSeconds / steps);
     result.put("train_targets_per_s", targets / trainSeconds);
+    result.put("steps_per_epoch", stepsPerEpoch);
+    result.put("train_s_per_epoch", stepsPerEpoch * trainSeconds / steps);
 
     // Inference: the longest user's last L items, as a server would see a long-standing user.
     model.train(false);
@@ -150,6 +153,8 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
         r.get("items"), r.get("max_length"), r.get("batch_size"), r.get("threads")));
     main.out.println(String.format(Locale.ROOT, "  training step:              %9.2f ms   %10.0f targets/s  "
         + "(%d steps after %d warm-up)", r.get("train_ms_per_step"), r.get("train_targets_per_s"), steps, warmup));
+    main.out.println(String.format(Locale.ROOT, "  training epoch:             %9.1f s    (%d steps)",
+        r.get("train_s_per_epoch"), r.get("steps_per_epoch")));
     main.out.println(String.format(Locale.ROOT, "  full re-encode + top-10:    %9.3f ms   %10.0f tokens/s   "
             + "(history of %d, %d requests)", r.get("full_ms_per_request"), r.get("full_tokens_per_s"),
         r.get("history_length"), requests));

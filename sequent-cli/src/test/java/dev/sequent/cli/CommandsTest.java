@@ -163,7 +163,11 @@ class CommandsTest {
         "--requests", "2", "--json", "-q", "--set", "model.name=sasrec", "--set", "model.heads=1");
     assertEquals(0, json.code(), json.toString());
     JsonNode node = JSON.readTree(json.out());
-    assertTrue(node.get("train_ms_per_step").asDouble() > 0);
+    double msPerStep = node.get("train_ms_per_step").asDouble();
+    assertTrue(msPerStep > 0);
+    long stepsPerEpoch = node.get("steps_per_epoch").asLong();
+    assertTrue(stepsPerEpoch >= 1);
+    assertEquals(stepsPerEpoch * msPerStep / 1000, node.get("train_s_per_epoch").asDouble(), 0.002);
     assertFalse(node.has("incremental_us_per_event"), "SASRec has no incremental state");
   }
 
