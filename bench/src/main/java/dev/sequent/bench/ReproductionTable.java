@@ -140,7 +140,7 @@ public final class ReproductionTable {
     s.append(String.format(Locale.ROOT, "- Steps: %d (%d epochs), best validation at step %d (%s %s)%s%n",
         r.path("steps").asLong(), r.path("epochs").asLong(), r.path("best_step").asLong(),
         r.path("valid_metric").asText(), fmt(r.path("best_valid").asDouble()),
-        r.path("stopped_early").asBoolean() ? ", stopped early" : ""));
+        ", ended by " + r.path("stop_reason").asText()));
     s.append(String.format(Locale.ROOT, "- Training time: %.1f h; peak heap (sum of pool peaks): %d MB%n",
         r.path("train_seconds").asDouble() / 3600, r.path("peak_heap_mb").asLong()));
     s.append("- Paper (").append(target.source()).append("): ").append(paperText(target)).append("\n\n");

@@ -101,9 +101,7 @@ public final class HtmlReport {
       }
       card(h, "wall time", String.format(Locale.ROOT, "%.0f s (training %.0f s)",
           results.path("wall_seconds").asDouble(), results.path("train_seconds").asDouble()));
-      if (results.path("stopped_early").asBoolean(false)) {
-        card(h, "early stopping", "stopped early");
-      }
+      card(h, "ended by", results.path("stop_reason").asText());
     } else {
       card(h, "status", log.trainSteps().isEmpty() ? "no results yet" : "in progress or interrupted: "
           + "last logged step " + log.trainSteps().get(log.trainSteps().size() - 1).intValue());

@@ -681,12 +681,11 @@ public final class Experiment {
                             SequenceDataset dataset, double seconds, long peak) throws IOException {
     StringBuilder json = new StringBuilder("{\n");
     json.append(String.format(Locale.ROOT, "  \"model\": %s,\n  \"steps\": %d,\n  \"epochs\": %d,\n"
-            + "  \"best_step\": %d,\n  \"best_valid\": %s,\n  \"valid_metric\": %s,\n  \"stopped_early\": %b,\n"
+            + "  \"best_step\": %d,\n  \"best_valid\": %s,\n  \"valid_metric\": %s,\n  \"stop_reason\": \"%s\",\n"
             + "  \"train_seconds\": %.1f,\n  \"wall_seconds\": %.1f,\n  \"peak_heap_mb\": %.0f,\n"
             + "  \"sequent\": \"%s\",\n  \"commit\": \"%s\",\n  \"data_fingerprint\": %s,\n  \"seeds\": %s,\n",
         Json.quote(config.get("model.name")), r.steps(), r.epochs(), r.bestStep(),
-        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stoppedEarly(),
-        r.seconds(), seconds, peak / 1e6, Versions.sequent(), Versions.gitCommit(),
+        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stopReason().label(), r.seconds(), seconds, peak / 1e6, Versions.sequent(), Versions.gitCommit(),
         Json.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint()), JsonText.strings(seeds())));
     StringBuilder bestJson = new StringBuilder("{");
     r.bestMetrics().forEach((k, v) -> bestJson.append(bestJson.length() == 1 ? "" : ", ").append(Json.quote(k))

@@ -31,8 +31,25 @@ public final class Trainer {
     Map<String, Double> run(SequenceModel model);
   }
 
+  /** Why training ended. */
+  public enum StopReason {
+    /** {@code stopping_step} validations without improvement. */
+    EARLY_STOPPING,
+    /** {@code max_hours} of training had passed at a validation. */
+    TIME_BUDGET,
+    /** {@code max_steps} reached. */
+    MAX_STEPS,
+    /** {@code epochs} done. */
+    EPOCHS;
+
+    /** Lower case with spaces, as written to results files. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+  }
+
   /** What a run ended with. */
-  public record Result(long steps, int epochs, double bestValue, long bestStep, boolean stoppedEarly,
+  public record Result(long steps, int epochs, double bestValue, long bestStep, StopReason stopReason,
                        double seconds, Map<String, Double> bestMetrics) {}
 
   private static final int LOG_EVERY = 50;
@@ -56,6 +73,8 @@ public final class Trainer {
   private long bestStep = -1;
   private int badValidations;
   private double elapsedBefore;
+  /** The last step the run may stop at for its time budget: a validation, or where a resumed run restarts. */
+  private long stoppableStep = -1;
   private Map<String, Double> bestMetrics = Map.of();
 
   /**
@@ -91,8 +110,9 @@ public final class Trainer {
   }
 
   /**
-   * Trains until the epochs or steps run out or early stopping triggers, then loads the best weights into
-   * the model. With {@code resume} and an existing {@code latest.ckpt}, continues that run exactly.
+   * Trains until the epochs, steps or time budget run out or early stopping triggers, then loads the best
+   * weights into the model. With {@code resume} and an existing {@code latest.ckpt}, continues that run
+   * exactly (a run that had already met a stopping rule stops at once).
    */
   public Result fit(boolean resume) throws IOException {
     Files.createDirectories(runDir);
@@ -105,12 +125,12 @@ public final class Trainer {
     }
     long started = System.nanoTime();
     long firstStep = step;
-    boolean stopped = false;
+    StopReason reason;
     double lossSum = 0;
     int lossCount = 0;
     long targetsSinceLog = 0;
     long logStarted = System.nanoTime();
-    while (!stopped && source.epoch() < config.epochs() && !outOfSteps()) {
+    while ((reason = stopReason(elapsedBefore + (System.nanoTime() - started) / 1e9)) == null) {
       int epochBefore = source.epoch();
       Object batch = source.next();
       float loss = runner.step(batch, step);
@@ -133,7 +153,7 @@ public final class Trainer {
       double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
       boolean epochEnded = source.epoch() > epochBefore;
       if (config.evalEverySteps() > 0 ? step % config.evalEverySteps() == 0 : epochEnded) {
-        stopped = validate(elapsed);
+        validate(elapsed);
       } else if (config.checkpointEverySteps() > 0 && step % config.checkpointEverySteps() == 0) {
         saveCheckpoint(latestCheckpoint(), elapsed);
       }
@@ -144,15 +164,25 @@ public final class Trainer {
       model.loadParameters(Checkpoint.read(bestCheckpoint()).parameters());
     }
     progress.done();
-    return new Result(step, source.epoch(), bestValue, bestStep, stopped, seconds, bestMetrics);
+    return new Result(step, source.epoch(), bestValue, bestStep, reason, seconds, bestMetrics);
   }
 
-  private boolean outOfSteps() {
-    return config.maxSteps() > 0 && step >= config.maxSteps();
+  /** Why training should stop now, or null to go on. */
+  private StopReason stopReason(double elapsed) {
+    if (config.stoppingStep() > 0 && badValidations >= config.stoppingStep()) {
+      return StopReason.EARLY_STOPPING;
+    }
+    if (config.maxHours() > 0 && elapsed >= config.maxHours() * 3600 && step == stoppableStep) {
+      return StopReason.TIME_BUDGET;
+    }
+    if (config.maxSteps() > 0 && step >= config.maxSteps()) {
+      return StopReason.MAX_STEPS;
+    }
+    return source.epoch() >= config.epochs() ? StopReason.EPOCHS : null;
   }
 
-  /** Validates, updates the best checkpoint and early-stopping state; true when training should stop. */
-  private boolean validate(double elapsed) throws IOException {
+  /** Validates, then updates the best checkpoint and the early-stopping state. */
+  private void validate(double elapsed) throws IOException {
     model.train(false);
     Map<String, Double> metrics = validation.run(model);
     Double value = metrics.get(config.validMetric());
@@ -184,7 +214,7 @@ public final class Trainer {
       saveCheckpoint(bestCheckpoint(), elapsed);
     }
     saveCheckpoint(latestCheckpoint(), elapsed);
-    return config.stoppingStep() > 0 && badValidations >= config.stoppingStep();
+    stoppableStep = step;
   }
 
   private void log(String line) {
@@ -239,6 +269,7 @@ public final class Trainer {
     badValidations = in.readInt();
     model.rng().setState(in.readLong());
     elapsedBefore = in.readDouble();
+    stoppableStep = step;
     int n = in.readInt();
     Map<String, Double> best = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {

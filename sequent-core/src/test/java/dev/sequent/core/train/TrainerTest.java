@@ -106,6 +106,37 @@ class TrainerTest {
   }
 
   @Test
+  void aTimeBudgetEndsTheRunAtTheNextValidation(@TempDir Path tmp) throws IOException {
+    // A budget of ~4 µs is spent before the first step; the run still trains up to its first validation.
+    TrainConfig c = config(14).with(Map.of("max_hours", "1e-9", "eval_at_start", "false"));
+    Trainer.Result r = trainer(model(), c, tmp).fit(false);
+    assertEquals(3, r.steps());
+    assertEquals(Trainer.StopReason.TIME_BUDGET, r.stopReason());
+    assertEquals(3, r.bestStep());
+    assertEquals(Trainer.StopReason.MAX_STEPS, trainer(model(), config(5), tmp.resolve("b")).fit(false).stopReason());
+  }
+
+  @Test
+  void aResumedRunThatHadStoppedEarlyStaysStopped(@TempDir Path tmp) throws IOException {
+    // A constant metric: the validation at step 0 is the best, those at 3 and 6 are not; patience 2.
+    TrainConfig c = config(30).with(Map.of("stopping_step", "2"));
+    Trainer.Result first = constantMetricTrainer(c, tmp).fit(false);
+    assertEquals(6, first.steps());
+    assertEquals(Trainer.StopReason.EARLY_STOPPING, first.stopReason());
+    assertEquals(0, first.bestStep());
+    Trainer.Result resumed = constantMetricTrainer(c, tmp).fit(true);
+    assertEquals(6, resumed.steps(), "no further training");
+    assertEquals(Trainer.StopReason.EARLY_STOPPING, resumed.stopReason());
+  }
+
+  private static Trainer constantMetricTrainer(TrainConfig c, Path dir) {
+    SequenceDataset data = tinyDataset();
+    LruRec m = model();
+    return new Trainer(m, c, Seq2SeqSamples.of(Split.leaveOneOut(data), 6, m.padding()), data, null,
+        model -> Map.of("Recall@10", 0.5), dir, Map.of(), Map.of(), TrainProgress.quiet());
+  }
+
+  @Test
   void checkpointRoundTrip(@TempDir Path tmp) throws IOException {
     Map<String, float[]> params = Map.of("w", new float[] {1.5f, -2f}, "b", new float[0]);
     Checkpoint c = new Checkpoint(Map.of("model", "lrurec", "config", "x".repeat(70_000)), params,
