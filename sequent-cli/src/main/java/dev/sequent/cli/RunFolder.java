@@ -82,8 +82,8 @@ final class RunFolder {
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(now).entrySet()) {
       String old = before.get(e.getKey());
-      if (old != null && !old.equals(e.getValue())) {
-        changed.add(e.getKey() + ": " + old + " -> " + e.getValue());
+      if (!e.getValue().equals(old)) {
+        changed.add(e.getKey() + ": " + (old == null ? "(unset)" : old) + " -> " + e.getValue());
       }
     }
     if (!changed.isEmpty()) {

@@ -62,10 +62,17 @@ class CommandsTest {
     Cli.Result again = Cli.run("train", config, "--run-dir", dir, "-q");
     assertEquals(1, again.code());
     assertTrue(again.err().contains("already holds a run"), again.err());
+    // A run made before a setting existed: the resumed session names it as new.
+    Path properties = tmp.resolve("run/config.properties");
+    Files.write(properties, Files.readAllLines(properties).stream().filter(l -> !l.startsWith("train.max_hours"))
+        .toList());
     Cli.Result resumed = Cli.run("train", config, "--run-dir", dir, "--resume", "-q", "--set", "train.max_steps=6");
     assertEquals(0, resumed.code(), resumed.toString());
     assertTrue(resumed.err().contains("train.max_steps: 3 -> 6"), resumed.err());
-    assertEquals(6, JSON.readTree(tmp.resolve("run/results.json").toFile()).get("steps").asInt());
+    assertTrue(resumed.err().contains("train.max_hours: (unset) -> 0.0"), resumed.err());
+    JsonNode results = JSON.readTree(tmp.resolve("run/results.json").toFile());
+    assertEquals(6, results.get("steps").asInt());
+    assertEquals("max steps", results.get("stop_reason").asText());
     List<String> sessions = Files.readAllLines(tmp.resolve("run/sessions.jsonl"));
     assertEquals(2, sessions.size(), sessions.toString());
     assertFalse(JSON.readTree(sessions.get(0)).get("resume").asBoolean());
