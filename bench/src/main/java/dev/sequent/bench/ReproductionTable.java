@@ -2,6 +2,9 @@ package dev.sequent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sequent.cli.ConfigFiles;
+import dev.sequent.core.data.AtomicFiles;
+import dev.sequent.core.run.Experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,13 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The reproduction record: for every preset with a published target, what its run in {@code runs/<preset>/}
- * reached on the test split, next to the paper and the bound (97% of the paper), with the provenance the
+ * The reproduction record: for every preset with a published target, what its run reached on the test split, next to the paper and the bound (97% of the paper), with the provenance the
  * run folder holds (commit, JDK, threads, seeds, steps, training time, peak heap). A run still in progress
  * is listed with its best validation so far and, when {@code runs/<preset>/interim-test.json} exists (the JSON of
  * {@code sequent evaluate RUN --split test --json}), that interim test of its best checkpoint.
+ *
+ * <p>Run folders live in {@code runs/}, which is not committed (checkpoints are large and derived from
+ * licensed data) and does not outlive the machine. So the table first copies each run's text files
+ * ({@link #ARCHIVED}) into {@code bench/results/runs/<preset>/}, which is committed, and is then written from
+ * that archive: a run keeps its record after its folder is gone. {@code bench/results/runs/NOTES.md}, written
+ * by hand, is appended (runs whose folders were lost before they were archived).
  *
  * <p>Run from the repository root after training with {@code ./sequent train configs/<preset>.yaml}:
  * <pre>
@@ -27,6 +36,10 @@ import java.util.Map;
  */
 public final class ReproductionTable {
   private static final double BOUND = 0.97;
+  private static final Path ARCHIVE = Path.of("bench/results/runs");
+  /** The run-folder files that are copied to the archive (everything but checkpoints and the report). */
+  private static final List<String> ARCHIVED = List.of("config.yaml", "config.properties", "run.json",
+      "sessions.jsonl", "metrics.jsonl", "results.json", "interim-test.json");
 
   /** A preset and the published numbers it must reach (metric name as Sequent writes it → paper value). */
   private record Target(String preset, String issue, String source, Map<String, Double> paper) {}
@@ -64,7 +77,11 @@ public final class ReproductionTable {
   private ReproductionTable() {}
 
   public static void main(String[] args) throws IOException {
-    Path runs = Path.of(args.length > 0 ? args[0] : "runs");
+    Path live = Path.of(args.length > 0 ? args[0] : "runs");
+    for (Target target : TARGETS) {
+      archive(live.resolve(target.preset()), ARCHIVE.resolve(target.preset()));
+    }
+    Path runs = ARCHIVE;
     ObjectMapper json = new ObjectMapper();
     StringBuilder summary = new StringBuilder();
     StringBuilder details = new StringBuilder();
@@ -83,7 +100,7 @@ public final class ReproductionTable {
         summary.append(String.format(Locale.ROOT, "| %s | %s | finished | %s | %s | %s | %s |%n", target.preset(),
             target.issue(), fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
             verdict(target, test)));
-        details.append(finished(target, r, run)).append(sessions(dir));
+        details.append(finished(target, r, run, command(target, dir))).append(sessions(dir));
       } else if (Files.isRegularFile(metrics)) {
         List<JsonNode> validations = validations(json, metrics);
         JsonNode best = validations.stream().filter(v -> v.path("best").asBoolean()).reduce((a, b) -> b).orElse(null);
@@ -99,7 +116,8 @@ public final class ReproductionTable {
               fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
               verdict(target, test)));
         }
-        details.append("## ").append(target.preset()).append(" (in progress)\n\n");
+        details.append("## ").append(target.preset()).append(" (in progress)\n\n- Command: `")
+            .append(command(target, dir)).append("`\n\n");
         if (interim != null) {
           details.append("Interim test of best.ckpt (step ").append(interim.path("step").asLong())
               .append(") while training continues: `./sequent evaluate runs/").append(target.preset())
@@ -116,13 +134,18 @@ public final class ReproductionTable {
               validations.get(validations.size() - 1).path("elapsed_s").asDouble() / 3600));
         }
       } else {
-        summary.append(String.format(Locale.ROOT, "| %s | %s | not run | | | %s | |%n", target.preset(),
+        summary.append(String.format(Locale.ROOT, "| %s | %s | no run archived | | | %s | |%n", target.preset(),
             target.issue(), bounds));
       }
     }
+    Path notes = ARCHIVE.resolve("NOTES.md");
+    if (Files.isRegularFile(notes)) {
+      details.append(Files.readString(notes));
+    }
     String text = "# Reproduction runs\n\n"
-        + "Written by dev.sequent.bench.ReproductionTable from the run folders (`runs/<preset>/results.json`,\n"
-        + "`run.json`, `metrics.jsonl`); each run is `./sequent train configs/<preset>.yaml` (resumed with\n"
+        + "Written by dev.sequent.bench.ReproductionTable from the run folders' text files, archived in\n"
+        + "`bench/results/runs/<preset>/` (`results.json`, `run.json`, `metrics.jsonl`, ...); each run is\n"
+        + "`./sequent train configs/<preset>.yaml` with the settings its section lists (resumed with\n"
         + "`--resume` after interruptions). Bounds are 97% of the paper. Test split; the protocol is each\n"
         + "preset's `eval.test_protocols`.\n\n"
         + "- Written: " + java.time.LocalDate.now() + ", repository at commit " + Results.gitCommit() + "\n"
@@ -131,9 +154,49 @@ public final class ReproductionTable {
     Results.write(Path.of("bench/results/reproductions.md"), text);
   }
 
-  private static String finished(Target target, JsonNode r, JsonNode run) {
+  /** Copies a live run folder's text files into the archive (nothing when the folder is gone). */
+  private static void archive(Path run, Path archived) throws IOException {
+    if (!Files.isDirectory(run)) {
+      return;
+    }
+    Files.createDirectories(archived);
+    for (String name : ARCHIVED) {
+      if (Files.isRegularFile(run.resolve(name))) {
+        AtomicFiles.writeString(archived.resolve(name), Files.readString(run.resolve(name)));
+      }
+    }
+  }
+
+  /**
+   * The train command with the settings in which the run's last session differed from the preset as it is
+   * now (e.g. a time box added on --resume, or a preset edited since).
+   */
+  private static String command(Target target, Path dir) throws IOException {
+    StringBuilder s = new StringBuilder("./sequent train configs/").append(target.preset()).append(".yaml");
+    Path preset = Path.of("configs", target.preset() + ".yaml");
+    Path used = dir.resolve("config.properties");
+    if (!Files.isRegularFile(preset) || !Files.isRegularFile(used)) {
+      return s.toString();
+    }
+    Map<String, String> expected = new Experiment(ConfigFiles.read(preset)).config();
+    Map<String, String> actual = new TreeMap<>();
+    for (String line : Files.readAllLines(used)) {
+      int eq = line.indexOf(" = ");
+      if (!line.startsWith("#") && eq > 0) {
+        actual.put(line.substring(0, eq), line.substring(eq + 3));
+      }
+    }
+    actual.forEach((key, value) -> {
+      if (!value.equals(expected.get(key))) {
+        s.append(" --set ").append(key).append('=').append(value);
+      }
+    });
+    return s.toString();
+  }
+
+  private static String finished(Target target, JsonNode r, JsonNode run, String command) {
     StringBuilder s = new StringBuilder("## ").append(target.preset()).append("\n\n");
-    s.append("- Command: `./sequent train configs/").append(target.preset()).append(".yaml`\n");
+    s.append("- Command: `").append(command).append("`\n");
     s.append("- Commit at the end: ").append(r.path("commit").asText()).append("; JDK ")
         .append(run.path("java").asText()).append(", ").append(run.path("threads").asInt()).append(" thread(s)\n");
     s.append("- Seeds: ").append(r.path("seeds").toString()).append("\n");

@@ -138,19 +138,22 @@ public final class Trainer {
       lossSum += loss;
       lossCount++;
       targetsSinceLog += runner.lastTargets();
+      double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
       if (step % LOG_EVERY == 0) {
         double seconds = (System.nanoTime() - logStarted) / 1e9;
         log(String.format(Locale.ROOT, "{\"type\":\"train\",\"step\":%d,\"epoch\":%d,\"loss\":%.6f,"
             + "\"targets_per_s\":%.1f}", step, epochBefore, lossSum / lossCount, targetsSinceLog / seconds));
         // ETA from this session's pace (validations included), not from step 0: a resumed run started later.
         double eta = (System.nanoTime() - started) / 1e9 / (step - firstStep) * Math.max(0, totalSteps - step);
+        if (config.maxHours() > 0) {
+          eta = Math.min(eta, Math.max(0, config.maxHours() * 3600 - elapsed)); // to the budget's validation
+        }
         progress.step(step, totalSteps, epochBefore, lossSum / lossCount, targetsSinceLog / seconds, eta);
         lossSum = 0;
         lossCount = 0;
         targetsSinceLog = 0;
         logStarted = System.nanoTime();
       }
-      double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
       boolean epochEnded = source.epoch() > epochBefore;
       if (config.evalEverySteps() > 0 ? step % config.evalEverySteps() == 0 : epochEnded) {
         validate(elapsed);
