@@ -204,8 +204,10 @@ public final class ReproductionTable {
         r.path("steps").asLong(), r.path("epochs").asLong(), r.path("best_step").asLong(),
         r.path("valid_metric").asText(), fmt(r.path("best_valid").asDouble()),
         ", ended by " + r.path("stop_reason").asText()));
-    s.append(String.format(Locale.ROOT, "- Training time: %.1f h; peak heap (sum of pool peaks): %d MB%n",
-        r.path("train_seconds").asDouble() / 3600, r.path("peak_heap_mb").asLong()));
+    s.append(String.format(Locale.ROOT, "- Training time: %.1f h; peak heap (sum of pool peaks): %d MB%s%n",
+        r.path("train_seconds").asDouble() / 3600, r.path("peak_heap_mb").asLong(), r.has("peak_live_heap_mb")
+            ? String.format(Locale.ROOT, "; peak heap after a GC (last session): %d MB",
+            r.path("peak_live_heap_mb").asLong()) : ""));
     s.append("- Paper (").append(target.source()).append("): ").append(paperText(target)).append("\n\n");
     for (JsonNode protocol : r.path("test")) {
       s.append("Test, ").append(protocol.path("protocol").asText()).append(", ")

@@ -73,6 +73,8 @@ class CommandsTest {
     JsonNode results = JSON.readTree(tmp.resolve("run/results.json").toFile());
     assertEquals(6, results.get("steps").asInt());
     assertEquals("max steps", results.get("stop_reason").asText());
+    assertTrue(results.get("peak_heap_mb").asDouble() >= results.get("peak_live_heap_mb").asDouble(), "pool peaks "
+        + "bound the heap after a GC");
     List<String> sessions = Files.readAllLines(tmp.resolve("run/sessions.jsonl"));
     assertEquals(2, sessions.size(), sessions.toString());
     assertFalse(JSON.readTree(sessions.get(0)).get("resume").asBoolean());

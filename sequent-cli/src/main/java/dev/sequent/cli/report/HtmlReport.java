@@ -242,6 +242,10 @@ public final class HtmlReport {
     }
     if (results != null && results.has("peak_heap_mb")) {
       h.append("<tr><td>peak heap</td><td>").append(number(results.get("peak_heap_mb"))).append(" MB</td></tr>\n");
+      if (results.has("peak_live_heap_mb")) {
+        h.append("<tr><td>peak heap after a GC (what the run needs)</td><td>")
+            .append(number(results.get("peak_live_heap_mb"))).append(" MB</td></tr>\n");
+      }
     }
     h.append("</tbody></table>\n");
   }

@@ -34,9 +34,6 @@ import dev.sequent.core.train.Values;
 import dev.sequent.tensor.Parallel;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -584,6 +581,13 @@ public final class Experiment {
    * and {@code results.json}.
    */
   public Outcome run(Path runDir, boolean resume, TrainProgress progress, PrintStream out) throws IOException {
+    try (HeapWatch heap = new HeapWatch()) {
+      return run(runDir, resume, progress, out, heap);
+    }
+  }
+
+  private Outcome run(Path runDir, boolean resume, TrainProgress progress, PrintStream out, HeapWatch heap)
+      throws IOException {
     long started = System.nanoTime();
     Files.createDirectories(runDir);
     writeConfig(runDir.resolve("config.properties"));
@@ -621,8 +625,8 @@ public final class Experiment {
         ? popularity(split, split.test(), testProtocols()) : List.of();
     out.print(MetricsTable.format(test, popularity, model.name()));
     double seconds = (System.nanoTime() - started) / 1e9;
-    long peak = peakHeap();
-    writeResults(runDir, result, test, popularity, dataset, seconds, peak);
+    long peak = HeapWatch.poolPeaks();
+    writeResults(runDir, result, test, popularity, dataset, seconds, peak, heap.peakAfterGc());
     return new Outcome(result, test, dataset, seconds, peak, popularity);
   }
 
@@ -678,14 +682,15 @@ public final class Experiment {
   }
 
   private void writeResults(Path runDir, Trainer.Result r, List<Metrics> test, List<Metrics> popularity,
-                            SequenceDataset dataset, double seconds, long peak) throws IOException {
+                            SequenceDataset dataset, double seconds, long peak, long peakLive)
+      throws IOException {
     StringBuilder json = new StringBuilder("{\n");
     json.append(String.format(Locale.ROOT, "  \"model\": %s,\n  \"steps\": %d,\n  \"epochs\": %d,\n"
             + "  \"best_step\": %d,\n  \"best_valid\": %s,\n  \"valid_metric\": %s,\n  \"stop_reason\": \"%s\",\n"
-            + "  \"train_seconds\": %.1f,\n  \"wall_seconds\": %.1f,\n  \"peak_heap_mb\": %.0f,\n"
+            + "  \"train_seconds\": %.1f,\n  \"wall_seconds\": %.1f,\n  \"peak_heap_mb\": %.0f,\n  \"peak_live_heap_mb\": %.0f,\n"
             + "  \"sequent\": \"%s\",\n  \"commit\": \"%s\",\n  \"data_fingerprint\": %s,\n  \"seeds\": %s,\n",
         Json.quote(config.get("model.name")), r.steps(), r.epochs(), r.bestStep(),
-        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stopReason().label(), r.seconds(), seconds, peak / 1e6, Versions.sequent(), Versions.gitCommit(),
+        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stopReason().label(), r.seconds(), seconds, peak / 1e6, peakLive / 1e6, Versions.sequent(), Versions.gitCommit(),
         Json.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint()), JsonText.strings(seeds())));
     StringBuilder bestJson = new StringBuilder("{");
     r.bestMetrics().forEach((k, v) -> bestJson.append(bestJson.length() == 1 ? "" : ", ").append(Json.quote(k))
@@ -706,17 +711,6 @@ public final class Experiment {
       out.append(i == 0 ? "\n    " : ",\n    ").append(list.get(i).toJson().replace("\n", "\n    "));
     }
     return out.append("\n  ]").toString();
-  }
-
-  /** Peak heap use so far, summed over the heap memory pools. */
-  static long peakHeap() {
-    long total = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-        total += pool.getPeakUsage().getUsed();
-      }
-    }
-    return total;
   }
 
   // ---------------------------------------------------------------------------------------------------------
