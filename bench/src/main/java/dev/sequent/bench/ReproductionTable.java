@@ -97,8 +97,8 @@ public final class ReproductionTable {
         JsonNode r = json.readTree(results.toFile());
         JsonNode run = json.readTree(dir.resolve("run.json").toFile());
         JsonNode test = r.path("test").path(0).path("metrics");
-        summary.append(String.format(Locale.ROOT, "| %s | %s | finished | %s | %s | %s | %s |%n", target.preset(),
-            target.issue(), fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
+        summary.append(String.format(Locale.ROOT, "| %s | %s | finished (%s, %d steps) | %s | %s | %s | %s |%n",
+            target.preset(), target.issue(), r.path("stop_reason").asText(), r.path("steps").asLong(), fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
             verdict(target, test)));
         details.append(finished(target, r, run, command(target, dir))).append(sessions(dir));
       } else if (Files.isRegularFile(metrics)) {
