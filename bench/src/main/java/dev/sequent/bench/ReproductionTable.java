@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The reproduction record: for every preset with a published target, what its run reached on the test split, next to the paper and the bound (97% of the paper), with the provenance the
+ * The reproduction record: for every preset with a published target, what its run reached on the test
+ * split, next to the paper and the bound (97% of the paper), with the provenance the
  * run folder holds (commit, JDK, threads, seeds, steps, training time, peak heap). A run still in progress
  * is listed with its best validation so far and, when {@code runs/<preset>/interim-test.json} exists (the JSON of
  * {@code sequent evaluate RUN --split test --json}), that interim test of its best checkpoint.
@@ -98,7 +98,8 @@ public final class ReproductionTable {
         JsonNode run = json.readTree(dir.resolve("run.json").toFile());
         JsonNode test = r.path("test").path(0).path("metrics");
         summary.append(String.format(Locale.ROOT, "| %s | %s | finished (%s, %d steps) | %s | %s | %s | %s |%n",
-            target.preset(), target.issue(), r.path("stop_reason").asText(), r.path("steps").asLong(), fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
+            target.preset(), target.issue(), r.path("stop_reason").asText(), r.path("steps").asLong(),
+            fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
             verdict(target, test)));
         details.append(finished(target, r, run, command(target, dir))).append(sessions(dir));
       } else if (Files.isRegularFile(metrics)) {
@@ -179,14 +180,7 @@ public final class ReproductionTable {
       return s.toString();
     }
     Map<String, String> expected = new Experiment(ConfigFiles.read(preset)).config();
-    Map<String, String> actual = new TreeMap<>();
-    for (String line : Files.readAllLines(used)) {
-      int eq = line.indexOf(" = ");
-      if (!line.startsWith("#") && eq > 0) {
-        actual.put(line.substring(0, eq), line.substring(eq + 3));
-      }
-    }
-    actual.forEach((key, value) -> {
+    Experiment.readConfig(used).forEach((key, value) -> {
       if (!value.equals(expected.get(key))) {
         s.append(" --set ").append(key).append('=').append(value);
       }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Time training steps and inference for a config's model on its data.",
         "",
-        "Prints ms per training step, targets/s and seconds per epoch; a full re-encode of a max-length history + top-10; and, "
+        "Prints ms per training step, targets/s and seconds per epoch; a full re-encode of a max-length "
+            + "history + top-10; and, "
             + "for incremental models (LRURec), one incremental event + top-10.",
         "Weights are freshly initialised: speed does not depend on training."})
 final class BenchCommand extends ConfigCommand implements Callable<Integer> {

@@ -7,7 +7,6 @@ import dev.sequent.core.run.Versions;
 import dev.sequent.core.train.TrainProgress;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +71,7 @@ final class RunFolder {
     if (!Files.exists(file)) {
       return;
     }
-    Map<String, String> before = new TreeMap<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      int eq = line.indexOf(" = ");
-      if (!line.startsWith("#") && eq > 0) {
-        before.put(line.substring(0, eq), line.substring(eq + 3));
-      }
-    }
+    Map<String, String> before = Experiment.readConfig(file);
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(now).entrySet()) {
       String old = before.get(e.getKey());

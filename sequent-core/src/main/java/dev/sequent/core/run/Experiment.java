@@ -636,6 +636,18 @@ public final class Experiment {
     AtomicFiles.writeString(file, sb.toString());
   }
 
+  /** Reads the resolved settings of a run folder's {@code config.properties} (as written by {@link #run}). */
+  public static Map<String, String> readConfig(Path file) throws IOException {
+    Map<String, String> settings = new TreeMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      int eq = line.indexOf(" = ");
+      if (!line.startsWith("#") && eq > 0) {
+        settings.put(line.substring(0, eq), line.substring(eq + 3));
+      }
+    }
+    return settings;
+  }
+
   /** The seeds that, with the thread count, determine every number of a run. */
   private Map<String, String> seeds() {
     Map<String, String> seeds = new LinkedHashMap<>();
@@ -687,10 +699,12 @@ public final class Experiment {
     StringBuilder json = new StringBuilder("{\n");
     json.append(String.format(Locale.ROOT, "  \"model\": %s,\n  \"steps\": %d,\n  \"epochs\": %d,\n"
             + "  \"best_step\": %d,\n  \"best_valid\": %s,\n  \"valid_metric\": %s,\n  \"stop_reason\": \"%s\",\n"
-            + "  \"train_seconds\": %.1f,\n  \"wall_seconds\": %.1f,\n  \"peak_heap_mb\": %.0f,\n  \"peak_live_heap_mb\": %.0f,\n"
+            + "  \"train_seconds\": %.1f,\n  \"wall_seconds\": %.1f,\n  \"peak_heap_mb\": %.0f,\n"
+            + "  \"peak_live_heap_mb\": %.0f,\n"
             + "  \"sequent\": \"%s\",\n  \"commit\": \"%s\",\n  \"data_fingerprint\": %s,\n  \"seeds\": %s,\n",
         Json.quote(config.get("model.name")), r.steps(), r.epochs(), r.bestStep(),
-        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stopReason().label(), r.seconds(), seconds, peak / 1e6, peakLive / 1e6, Versions.sequent(), Versions.gitCommit(),
+        JsonText.number(r.bestValue()), Json.quote(trainConfig().validMetric()), r.stopReason().label(),
+        r.seconds(), seconds, peak / 1e6, peakLive / 1e6, Versions.sequent(), Versions.gitCommit(),
         Json.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint()), JsonText.strings(seeds())));
     StringBuilder bestJson = new StringBuilder("{");
     r.bestMetrics().forEach((k, v) -> bestJson.append(bestJson.length() == 1 ? "" : ", ").append(Json.quote(k))
