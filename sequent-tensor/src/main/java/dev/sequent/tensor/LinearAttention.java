@@ -73,17 +73,13 @@ public final class LinearAttention {
         java.util.Arrays.fill(s, 0f);
         int qk = task * len * dh;
         int vb = task * len * dv;
+        java.util.Arrays.fill(y, vb, vb + len * dv, 0f);
         for (int t = 0; t < len; t++) {
           int qt = qk + t * dh;
           int vt = vb + t * dv;
-          if (pad == null || pad[b * len + t] == 0) {
-            addOuter(s, ks, ko + qt, vs, vo + vt, dh, dv);
-          }
-          // out_t = q_tᵀ S_t, accumulated row by row of S so the inner loop runs along dv.
-          java.util.Arrays.fill(y, vt, vt + dv, 0f);
-          for (int i = 0; i < dh; i++) {
-            axpy(qs[qo + qt + i], s, i * dv, y, vt, dv);
-          }
+          boolean real = pad == null || pad[b * len + t] == 0;
+          // S_t = S_{t-1} + k_t v_tᵀ (real keys only), out_t = q_tᵀ S_t.
+          KERNELS.outerProductScanStep(s, dh, dv, real ? ks : null, ko + qt, vs, vo + vt, qs, qo + qt, y, vt);
         }
       }
     });
@@ -92,8 +88,7 @@ public final class LinearAttention {
       float[] dq = q.requiresGrad() ? q.grad() : null;
       float[] dk = k.requiresGrad() ? k.grad() : null;
       float[] dvs = v.requiresGrad() ? v.grad() : null;
-      // Every inner loop below is an axpy along dh or dv (no dot products), so it runs on the vector kernel; the
-      // running sums are kept in whichever layout makes that possible.
+      // Each sum is kept in the layout whose read-out runs along the rows of the gradient it feeds.
       Parallel.forRange(tasks, 1, (from, to) -> {
         float[] st = new float[dv * dh];  // Sᵀ_t = Σ_{s≤t} v_s k_sᵀ   [dv, dh]
         float[] g = new float[dh * dv];   // G_t = Σ_{s≥t} q_s dO_sᵀ   [dh, dv]
@@ -108,12 +103,8 @@ public final class LinearAttention {
             for (int t = 0; t < len; t++) {
               int qt = qk + t * dh;
               int vt = vb + t * dv;
-              if (pad == null || pad[b * len + t] == 0) {
-                addOuter(st, vs, vo + vt, ks, ko + qt, dv, dh);
-              }
-              for (int j = 0; j < dv; j++) {
-                axpy(dy[vt + j], st, j * dh, dq, qo + qt, dh);
-              }
+              boolean real = pad == null || pad[b * len + t] == 0;
+              KERNELS.outerProductScanStep(st, dv, dh, real ? vs : null, vo + vt, ks, ko + qt, dy, vt, dq, qo + qt);
             }
           }
           if (dk != null || dvs != null) {
@@ -124,47 +115,18 @@ public final class LinearAttention {
             for (int t = len - 1; t >= 0; t--) {
               int qt = qk + t * dh;
               int vt = vb + t * dv;
+              boolean real = pad == null || pad[b * len + t] == 0;
               if (dvs != null) {
-                addOuter(g, qs, qo + qt, dy, vt, dh, dv);
+                KERNELS.outerProductScanStep(g, dh, dv, qs, qo + qt, dy, vt, ks, ko + qt, real ? dvs : null, vo + vt);
               }
               if (dk != null) {
-                addOuter(gt, dy, vt, qs, qo + qt, dv, dh);
-              }
-              if (pad != null && pad[b * len + t] != 0) {
-                continue;
-              }
-              if (dk != null) {
-                for (int j = 0; j < dv; j++) {
-                  axpy(vs[vo + vt + j], gt, j * dh, dk, ko + qt, dh);
-                }
-              }
-              if (dvs != null) {
-                for (int i = 0; i < dh; i++) {
-                  axpy(ks[ko + qt + i], g, i * dv, dvs, vo + vt, dv);
-                }
+                KERNELS.outerProductScanStep(gt, dv, dh, dy, vt, qs, qo + qt, vs, vo + vt, real ? dk : null, ko + qt);
               }
             }
           }
         }
       });
     }, q, k, v);
-  }
-
-  /**
-   * y[yOff .. yOff + n) += a · x[xOff .. xOff + n), through the engine's vector kernel: the rows here are
-   * dh or dv long (16 in the papers' models), too short for the JIT's own loop vectorisation.
-   */
-  private static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
-    if (a != 0f) {
-      KERNELS.axpy(a, x, xOff, y, yOff, n);
-    }
-  }
-
-  /** s[i, j] += a[aOff + i] · b[bOff + j] for an m × n row-major s. */
-  private static void addOuter(float[] s, float[] a, int aOff, float[] b, int bOff, int m, int n) {
-    for (int i = 0; i < m; i++) {
-      axpy(a[aOff + i], b, bOff, s, i * n, n);
-    }
   }
 
   /**

@@ -765,43 +765,45 @@ public final class Tensor {
 
   /** Exact GELU: x·Φ(x) with the Gaussian CDF Φ computed through erf (to float precision). */
   public Tensor gelu() {
-    Tensor out = empty(shape.clone());
-    int off = offset;
     Kernels kern = Kernels.get();
-    Parallel.forRange(size, 1 << 15, (from, to) -> kern.gelu(data, off + from, out.data, from, to - from));
-    return record(out, "gelu", o -> {
-      float[] g = o.grad();
-      float[] gx = grad();
-      Parallel.forRange(size, 1 << 15,
-          (from, to) -> kern.geluBackward(data, off + from, g, from, gx, off + from, to - from));
-    }, this);
+    return activation("gelu", kern::gelu,
+        (x, xOff, y, yOff, dy, dyOff, dx, dxOff, n) -> kern.geluBackward(x, xOff, dy, dyOff, dx, dxOff, n));
   }
 
   /** SiLU (swish): x·σ(x). */
   public Tensor silu() {
-    return unary("silu", new Unary() {
-      public float apply(float x) {
-        return x * Activations.sigmoid(x);
-      }
-
-      public float derivative(float x, float y) {
-        float s = Activations.sigmoid(x);
-        return s * (1f + x * (1f - s));
-      }
-    });
+    Kernels kern = Kernels.get();
+    return activation("silu", kern::silu,
+        (x, xOff, y, yOff, dy, dyOff, dx, dxOff, n) -> kern.siluBackward(x, xOff, dy, dyOff, dx, dxOff, n));
   }
 
   /** ELU with alpha 1: x for x > 0, exp(x) − 1 otherwise. */
   public Tensor elu() {
-    return unary("elu", new Unary() {
-      public float apply(float x) {
-        return x > 0f ? x : (float) Math.expm1(x);
-      }
+    Kernels kern = Kernels.get();
+    return activation("elu", kern::elu, kern::eluBackward);
+  }
 
-      public float derivative(float x, float y) {
-        return x > 0f ? 1f : y + 1f;
-      }
-    });
+  /** y[yOff ..] = f(x[xOff ..]) over n elements. */
+  private interface RangeForward {
+    void apply(float[] x, int xOff, float[] y, int yOff, int n);
+  }
+
+  /** dx[dxOff ..] += dy · f'(x) over n elements, given the input x and the output y. */
+  private interface RangeBackward {
+    void apply(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+  }
+
+  /** An element-wise activation computed by range kernels, in parallel chunks. */
+  private Tensor activation(String name, RangeForward forward, RangeBackward backward) {
+    Tensor out = empty(shape.clone());
+    int off = offset;
+    Parallel.forRange(size, 1 << 15, (from, to) -> forward.apply(data, off + from, out.data, from, to - from));
+    return record(out, name, o -> {
+      float[] g = o.grad();
+      float[] gx = grad();
+      Parallel.forRange(size, 1 << 15,
+          (from, to) -> backward.apply(data, off + from, out.data, from, g, from, gx, off + from, to - from));
+    }, this);
   }
 
   // ---------------------------------------------------------------- reductions

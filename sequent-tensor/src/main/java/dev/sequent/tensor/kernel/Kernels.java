@@ -119,6 +119,26 @@ public interface Kernels {
   /** dx += dy · GELU'(x) over a range. */
   void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 
+  /** y = ELU(x) with alpha 1: x for x > 0, e^x − 1 otherwise (relative error about 2e-7). */
+  void elu(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** dx += dy · ELU'(x) over a range, from the input x and the output y: 1 for x > 0, else y + 1. */
+  void eluBackward(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+  /** y = SiLU(x) = x·σ(x) over a range (relative error about 3e-7). */
+  void silu(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** dx += dy · SiLU'(x) over a range, with SiLU'(x) = σ(x)·(1 + x·(1 − σ(x))). */
+  void siluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+  /**
+   * One step of a running sum of outer products and its read-out, for an m × n row-major s (a
+   * linear-attention state): when a is not null, s[i, :] += a[aOff + i] · b[bOff .. bOff + n) for every i;
+   * then, when y is not null, y[yOff .. yOff + n) += Σ_i c[cOff + i] · s[i, :], accumulated in order of i.
+   */
+  void outerProductScanStep(float[] s, int m, int n, float[] a, int aOff, float[] b, int bOff,
+                            float[] c, int cOff, float[] y, int yOff);
+
   /** The kernels for this JVM: vectorised when the incubator module is present, scalar otherwise. */
   static Kernels get() {
     return Holder.INSTANCE;

@@ -212,4 +212,50 @@ final class ScalarKernels implements Kernels {
   public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
     Activations.geluBackward(x, xOff, dy, dyOff, dx, dxOff, n);
   }
+  @Override
+  public void elu(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = x[xOff + i];
+      y[yOff + i] = v > 0f ? v : (float) Math.expm1(v);
+    }
+  }
+
+  @Override
+  public void eluBackward(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                          int n) {
+    for (int i = 0; i < n; i++) {
+      dx[dxOff + i] += dy[dyOff + i] * (x[xOff + i] > 0f ? 1f : y[yOff + i] + 1f);
+    }
+  }
+
+  @Override
+  public void silu(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = x[xOff + i];
+      y[yOff + i] = v * Activations.sigmoid(v);
+    }
+  }
+
+  @Override
+  public void siluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = x[xOff + i];
+      float s = Activations.sigmoid(v);
+      dx[dxOff + i] += dy[dyOff + i] * (s * (1f + v * (1f - s)));
+    }
+  }
+
+  @Override
+  public void outerProductScanStep(float[] s, int m, int n, float[] a, int aOff, float[] b, int bOff,
+                                   float[] c, int cOff, float[] y, int yOff) {
+    for (int i = 0; i < m; i++) {
+      int row = i * n;
+      if (a != null) {
+        axpy(a[aOff + i], b, bOff, s, row, n);
+      }
+      if (y != null) {
+        axpy(c[cOff + i], s, row, y, yOff, n);
+      }
+    }
+  }
 }

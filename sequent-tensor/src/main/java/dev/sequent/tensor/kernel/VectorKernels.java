@@ -848,6 +848,120 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void elu(float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      v.blend(expm1NonPositive(v.min(0f)), v.compare(VectorOperators.LE, 0f)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      y[yOff + i] = v > 0f ? v : expm1NonPositiveScalar(v);
+    }
+  }
+
+  @Override
+  public void eluBackward(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                          int n) {
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector slope = FloatVector.fromArray(S, y, yOff + i).add(1f)
+          .blend(1f, FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f));
+      FloatVector.fromArray(S, dy, dyOff + i).mul(slope).add(FloatVector.fromArray(S, dx, dxOff + i))
+          .intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      dx[dxOff + i] += dy[dyOff + i] * (x[xOff + i] > 0f ? 1f : y[yOff + i] + 1f);
+    }
+  }
+
+  @Override
+  public void silu(float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      v.mul(sigmoid(v)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      y[yOff + i] = v * sigmoidScalar(v);
+    }
+  }
+
+  @Override
+  public void siluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector s = sigmoid(v);
+      FloatVector slope = s.mul(v.mul(s.neg().add(1f)).add(1f));
+      FloatVector.fromArray(S, dy, dyOff + i).mul(slope).add(FloatVector.fromArray(S, dx, dxOff + i))
+          .intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      float s = sigmoidScalar(v);
+      dx[dxOff + i] += dy[dyOff + i] * (s * (1f + v * (1f - s)));
+    }
+  }
+
+  /** σ(x) = 1 / (1 + e^−x) with the polynomial exp; e^−x overflows to +inf for x < −89, giving 0. */
+  private static FloatVector sigmoid(FloatVector x) {
+    return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+  }
+
+  /** The same computation as {@link #sigmoid(FloatVector)} on one float, bit for bit. */
+  private static float sigmoidScalar(float x) {
+    return 1f / (expScalar(-x) + 1f);
+  }
+
+  @Override
+  public void outerProductScanStep(float[] s, int m, int n, float[] a, int aOff, float[] b, int bOff,
+                                   float[] c, int cOff, float[] y, int yOff) {
+    // Column blocks outside, rows inside: the blocks of b and y stay in registers across the m rows. Three
+    // loops rather than null checks on vectors, which would make C2 box them.
+    int j = 0;
+    for (int upper = S.loopBound(n); j < upper; j += L) {
+      if (a != null && y != null) {
+        FloatVector bv = FloatVector.fromArray(S, b, bOff + j);
+        FloatVector acc = FloatVector.fromArray(S, y, yOff + j);
+        for (int i = 0, at = j; i < m; i++, at += n) {
+          FloatVector row = bv.fma(FloatVector.broadcast(S, a[aOff + i]), FloatVector.fromArray(S, s, at));
+          row.intoArray(s, at);
+          acc = row.fma(FloatVector.broadcast(S, c[cOff + i]), acc);
+        }
+        acc.intoArray(y, yOff + j);
+      } else if (a != null) {
+        FloatVector bv = FloatVector.fromArray(S, b, bOff + j);
+        for (int i = 0, at = j; i < m; i++, at += n) {
+          bv.fma(FloatVector.broadcast(S, a[aOff + i]), FloatVector.fromArray(S, s, at)).intoArray(s, at);
+        }
+      } else if (y != null) {
+        FloatVector acc = FloatVector.fromArray(S, y, yOff + j);
+        for (int i = 0, at = j; i < m; i++, at += n) {
+          acc = FloatVector.fromArray(S, s, at).fma(FloatVector.broadcast(S, c[cOff + i]), acc);
+        }
+        acc.intoArray(y, yOff + j);
+      }
+    }
+    for (; j < n; j++) {
+      float acc = y == null ? 0f : y[yOff + j];
+      for (int i = 0; i < m; i++) {
+        int at = i * n + j;
+        if (a != null) {
+          s[at] = Math.fma(a[aOff + i], b[bOff + j], s[at]);
+        }
+        if (y != null) {
+          acc = Math.fma(c[cOff + i], s[at], acc);
+        }
+      }
+      if (y != null) {
+        y[yOff + j] = acc;
+      }
+    }
+  }
+
+  @Override
   public float expShiftSum(float[] x, int xOff, float[] out, int outOff, int n, float shift) {
     FloatVector s = FloatVector.zero(S);
     FloatVector vShift = FloatVector.broadcast(S, shift); // hoisted by hand: JDK 17 C2 does not
@@ -935,6 +1049,42 @@ final class VectorKernels implements Kernels {
     IntVector n2 = ni.sub(n1);
     return p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
         .mul(n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+  }
+
+  /**
+   * e^x − 1 for x ≤ 0 (ELU's negative side) without the cancellation of exp(x) − 1 near 0: with
+   * x = n·ln 2 + r as in {@link #exp(FloatVector)}, e^r − 1 is the same polynomial without its constant
+   * term, and e^x − 1 = 2^n·(e^r − 1) + (2^n − 1). x is clamped at −30, where e^x − 1 rounds to −1.
+   */
+  static FloatVector expm1NonPositive(FloatVector x) {
+    x = x.max(-30f);
+    FloatVector t = x.fma(LOG2E, ROUNDER);
+    FloatVector n = t.sub(ROUNDER);
+    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+    FloatVector q = r.fma(P6, P5).fma(r, FloatVector.broadcast(S, P4))
+        .fma(r, FloatVector.broadcast(S, P3)).fma(r, FloatVector.broadcast(S, P2))
+        .fma(r, FloatVector.broadcast(S, 1f)).mul(r);
+    FloatVector scale = t.reinterpretAsInts().sub(ROUNDER_BITS).add(127).lanewise(VectorOperators.LSHL, 23)
+        .reinterpretAsFloats();
+    return q.fma(scale, scale.sub(1f));
+  }
+
+  /** The same computation as {@link #expm1NonPositive(FloatVector)} on one float, bit for bit. */
+  static float expm1NonPositiveScalar(float x) {
+    x = Math.max(x, -30f);
+    float t = Math.fma(x, LOG2E, ROUNDER);
+    float n = t - ROUNDER;
+    float r = Math.fma(n, -LN2_HI, x);
+    r = Math.fma(n, -LN2_LO, r);
+    float q = Math.fma(r, P6, P5);
+    q = Math.fma(q, r, P4);
+    q = Math.fma(q, r, P3);
+    q = Math.fma(q, r, P2);
+    q = Math.fma(q, r, 1f);
+    q = q * r;
+    float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) - ROUNDER_BITS + 127) << 23);
+    return Math.fma(q, scale, scale - 1f);
   }
 
   /** The same computation as {@link #exp(FloatVector)} on one float, bit for bit. */

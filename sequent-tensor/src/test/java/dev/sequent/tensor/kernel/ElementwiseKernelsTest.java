@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * dot, axpy, scale, add, mul, sum, max and expShiftSum against double references, for both
+ * dot, axpy, scale, add, mul, sum, max, expShiftSum, ELU, SiLU and the outer-product scan step against double references, for both
  * implementations, over lengths around the vector width (vector loop, unrolled loop, scalar tail)
  * and non-zero offsets.
  */
@@ -222,6 +222,104 @@ class ElementwiseKernelsTest {
     close(s1, s2, 5e-7 * Math.sqrt(3416) * s1, "expShiftSum");
     for (int i = 0; i < 3416; i++) {
       close(o1[i], o2[i], 3e-7 * o1[i], "exp[" + i + "]");
+    }
+  }
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void eluMatchesExpm1(Kernels kernels) {
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int n : LENGTHS) {
+      float[] x = random(rnd, n + 2, 8);
+      if (n > 4) {
+        x[2] = 0f;
+        x[3] = -1e-6f;  // where exp(x) − 1 would lose every digit
+        x[4] = -100f;
+        x[5] = Float.NaN;
+      }
+      float[] y = new float[n + 1];
+      kernels.elu(x, 2, y, 1, n);
+      float[] dy = random(rnd, n, 1);
+      float[] dx = random(rnd, n + 3, 1);
+      float[] dx0 = dx.clone();
+      kernels.eluBackward(x, 2, y, 1, dy, 0, dx, 3, n);
+      for (int i = 0; i < n; i++) {
+        double v = x[2 + i];
+        String at = kernels.name() + " elu(" + v + ")";
+        if (Double.isNaN(v)) {
+          assertTrue(Float.isNaN(y[1 + i]) && Float.isNaN(dx[3 + i]), at);
+          continue;
+        }
+        double want = v > 0 ? v : Math.expm1(v);
+        close(want, y[1 + i], 2.5e-7 * Math.abs(want), at);
+        double slope = v > 0 ? 1 : Math.exp(v);
+        close(dx0[3 + i] + dy[i] * slope, dx[3 + i], 3e-7 * (Math.abs(dx0[3 + i]) + Math.abs(dy[i])), at + "'");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void siluMatchesReference(Kernels kernels) {
+    SplittableRandom rnd = new SplittableRandom(9);
+    for (int n : LENGTHS) {
+      float[] x = random(rnd, n + 1, 12);
+      if (n > 3) {
+        x[1] = 0f;
+        x[2] = -120f;
+        x[3] = 120f;
+      }
+      float[] y = new float[n + 2];
+      kernels.silu(x, 1, y, 2, n);
+      float[] dy = random(rnd, n, 1);
+      float[] dx = random(rnd, n, 1);
+      float[] dx0 = dx.clone();
+      kernels.siluBackward(x, 1, dy, 0, dx, 0, n);
+      for (int i = 0; i < n; i++) {
+        double v = x[1 + i];
+        double s = 1 / (1 + Math.exp(-v));
+        String at = kernels.name() + " silu(" + v + ")";
+        close(v * s, y[2 + i], 4e-7 * Math.abs(v * s) + 1e-30, at);
+        close(dx0[i] + dy[i] * s * (1 + v * (1 - s)), dx[i], 1e-6 * (Math.abs(dx0[i]) + Math.abs(dy[i])), at + "'");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void outerProductScanStepUpdatesThenReadsOut(Kernels kernels) {
+    SplittableRandom rnd = new SplittableRandom(8);
+    for (int n : new int[] {1, 5, 16, 17, 40}) {
+      int m = 3;
+      for (boolean update : new boolean[] {true, false}) {
+        for (boolean read : new boolean[] {true, false}) {
+          String at = kernels.name() + " n=" + n + " update=" + update + " read=" + read;
+          float[] s = random(rnd, m * n, 1);
+          float[] a = random(rnd, m + 1, 1);
+          float[] b = random(rnd, n + 2, 1);
+          float[] c = random(rnd, m + 3, 1);
+          float[] y = random(rnd, n + 4, 1);
+          double[] wantS = new double[m * n];
+          double[] wantY = new double[n];
+          for (int j = 0; j < n; j++) {
+            wantY[j] = y[4 + j];
+            for (int i = 0; i < m; i++) {
+              wantS[i * n + j] = s[i * n + j] + (update ? (double) a[1 + i] * b[2 + j] : 0);
+              wantY[j] += read ? c[3 + i] * wantS[i * n + j] : 0;
+            }
+          }
+          float[] y0 = y.clone();
+          kernels.outerProductScanStep(s, m, n, update ? a : null, 1, b, 2, c, 3, read ? y : null, 4);
+          for (int k = 0; k < m * n; k++) {
+            close(wantS[k], s[k], 1e-6, at + " s[" + k + "]");
+          }
+          for (int j = 0; j < 4; j++) {
+            assertEquals(y0[j], y[j], at + " y before the range");
+          }
+          for (int j = 0; j < n; j++) {
+            close(wantY[j], y[4 + j], 1e-5, at + " y[" + j + "]");
+          }
+        }
+      }
     }
   }
 }
