@@ -728,15 +728,9 @@ public final class Tensor {
   }
 
   public Tensor relu() {
-    return unary("relu", new Unary() {
-      public float apply(float x) {
-        return x > 0f ? x : 0f;
-      }
-
-      public float derivative(float x, float y) {
-        return x > 0f ? 1f : 0f;
-      }
-    });
+    Kernels kern = Kernels.get();
+    return activation("relu", kern::relu,
+        (x, xOff, y, yOff, dy, dyOff, dx, dxOff, n) -> kern.reluBackward(x, xOff, dy, dyOff, dx, dxOff, n));
   }
 
   public Tensor cos() {

@@ -119,6 +119,12 @@ public interface Kernels {
   /** dx += dy · GELU'(x) over a range. */
   void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 
+  /** y = ReLU(x): x for x > 0, else 0 (NaN gives 0). */
+  void relu(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** dx += dy · ReLU'(x) over a range: dy where x > 0, else dy · 0. */
+  void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
   /** y = ELU(x) with alpha 1: x for x > 0, e^x − 1 otherwise (relative error about 2e-7). */
   void elu(float[] x, int xOff, float[] y, int yOff, int n);
 

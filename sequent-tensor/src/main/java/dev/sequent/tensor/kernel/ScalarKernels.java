@@ -213,6 +213,20 @@ final class ScalarKernels implements Kernels {
     Activations.geluBackward(x, xOff, dy, dyOff, dx, dxOff, n);
   }
   @Override
+  public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = x[xOff + i] > 0f ? x[xOff + i] : 0f;
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dx[dxOff + i] += dy[dyOff + i] * (x[xOff + i] > 0f ? 1f : 0f);
+    }
+  }
+
+  @Override
   public void elu(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];

@@ -848,6 +848,33 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = x[xOff + i] > 0f ? x[xOff + i] : 0f;
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (int upper = S.loopBound(n); i < upper; i += L) {
+      FloatVector slope = zero.blend(1f, FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f));
+      FloatVector.fromArray(S, dy, dyOff + i).mul(slope).add(FloatVector.fromArray(S, dx, dxOff + i))
+          .intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      dx[dxOff + i] += dy[dyOff + i] * (x[xOff + i] > 0f ? 1f : 0f);
+    }
+  }
+
+  @Override
   public void elu(float[] x, int xOff, float[] y, int yOff, int n) {
     int i = 0;
     for (int upper = S.loopBound(n); i < upper; i += L) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * dot, axpy, scale, add, mul, sum, max, expShiftSum, ELU, SiLU and the outer-product scan step against double references, for both
+ * dot, axpy, scale, add, mul, sum, max, expShiftSum, ReLU, ELU, SiLU and the outer-product scan step against double references, for both
  * implementations, over lengths around the vector width (vector loop, unrolled loop, scalar tail)
  * and non-zero offsets.
  */
@@ -253,6 +253,31 @@ class ElementwiseKernelsTest {
         close(want, y[1 + i], 2.5e-7 * Math.abs(want), at);
         double slope = v > 0 ? 1 : Math.exp(v);
         close(dx0[3 + i] + dy[i] * slope, dx[3 + i], 3e-7 * (Math.abs(dx0[3 + i]) + Math.abs(dy[i])), at + "'");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void reluKeepsPositivesAndPassesTheirGradient(Kernels kernels) {
+    SplittableRandom rnd = new SplittableRandom(10);
+    for (int n : LENGTHS) {
+      float[] x = random(rnd, n + 1, 3);
+      if (n > 2) {
+        x[1] = 0f;
+        x[2] = Float.NaN;
+      }
+      float[] y = new float[n];
+      kernels.relu(x, 1, y, 0, n);
+      float[] dy = random(rnd, n, 1);
+      float[] dx = random(rnd, n, 1);
+      float[] dx0 = dx.clone();
+      kernels.reluBackward(x, 1, dy, 0, dx, 0, n);
+      for (int i = 0; i < n; i++) {
+        boolean positive = x[1 + i] > 0f;
+        String at = kernels.name() + " relu(" + x[1 + i] + ")";
+        assertEquals(positive ? x[1 + i] : 0f, y[i], at);
+        assertEquals(positive ? dx0[i] + dy[i] : dx0[i], dx[i], at + "'");
       }
     }
   }
