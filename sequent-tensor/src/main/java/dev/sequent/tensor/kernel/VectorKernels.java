@@ -1065,12 +1065,8 @@ final class VectorKernels implements Kernels {
   static FloatVector exp(FloatVector x) {
     x = x.max(-104f).min(89f);
     FloatVector t = x.fma(LOG2E, ROUNDER);
-    FloatVector n = t.sub(ROUNDER);
-    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-    FloatVector p = r.fma(P6, P5).fma(r, FloatVector.broadcast(S, P4))
-        .fma(r, FloatVector.broadcast(S, P3)).fma(r, FloatVector.broadcast(S, P2))
-        .fma(r, FloatVector.broadcast(S, 1f)).fma(r, FloatVector.broadcast(S, 1f));
+    FloatVector r = reduced(x, t);
+    FloatVector p = expm1OverR(r).fma(r, FloatVector.broadcast(S, 1f));
     IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
     IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
     IntVector n2 = ni.sub(n1);
@@ -1086,30 +1082,31 @@ final class VectorKernels implements Kernels {
   static FloatVector expm1NonPositive(FloatVector x) {
     x = x.max(-30f);
     FloatVector t = x.fma(LOG2E, ROUNDER);
-    FloatVector n = t.sub(ROUNDER);
-    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-    FloatVector q = r.fma(P6, P5).fma(r, FloatVector.broadcast(S, P4))
-        .fma(r, FloatVector.broadcast(S, P3)).fma(r, FloatVector.broadcast(S, P2))
-        .fma(r, FloatVector.broadcast(S, 1f)).mul(r);
+    FloatVector r = reduced(x, t);
+    FloatVector q = expm1OverR(r).mul(r);
     FloatVector scale = t.reinterpretAsInts().sub(ROUNDER_BITS).add(127).lanewise(VectorOperators.LSHL, 23)
         .reinterpretAsFloats();
     return q.fma(scale, scale.sub(1f));
+  }
+
+  /** r = x − n·ln 2 (split ln 2, two fma steps), with t = x·log2 e + ROUNDER holding n = round(x·log2 e). */
+  private static FloatVector reduced(FloatVector x, FloatVector t) {
+    FloatVector n = t.sub(ROUNDER);
+    return n.fma(FloatVector.broadcast(S, -LN2_LO), n.fma(FloatVector.broadcast(S, -LN2_HI), x));
+  }
+
+  /** (e^r − 1) / r on [−ln2/2, ln2/2]: the fitted polynomial 1 + r/2 + ... + P6·r⁵ (Horner, fma). */
+  private static FloatVector expm1OverR(FloatVector r) {
+    return r.fma(P6, P5).fma(r, FloatVector.broadcast(S, P4)).fma(r, FloatVector.broadcast(S, P3))
+        .fma(r, FloatVector.broadcast(S, P2)).fma(r, FloatVector.broadcast(S, 1f));
   }
 
   /** The same computation as {@link #expm1NonPositive(FloatVector)} on one float, bit for bit. */
   static float expm1NonPositiveScalar(float x) {
     x = Math.max(x, -30f);
     float t = Math.fma(x, LOG2E, ROUNDER);
-    float n = t - ROUNDER;
-    float r = Math.fma(n, -LN2_HI, x);
-    r = Math.fma(n, -LN2_LO, r);
-    float q = Math.fma(r, P6, P5);
-    q = Math.fma(q, r, P4);
-    q = Math.fma(q, r, P3);
-    q = Math.fma(q, r, P2);
-    q = Math.fma(q, r, 1f);
-    q = q * r;
+    float r = reducedScalar(x, t);
+    float q = expm1OverRScalar(r) * r;
     float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) - ROUNDER_BITS + 127) << 23);
     return Math.fma(q, scale, scale - 1f);
   }
@@ -1118,18 +1115,26 @@ final class VectorKernels implements Kernels {
   static float expScalar(float x) {
     x = Math.min(Math.max(x, -104f), 89f);
     float t = Math.fma(x, LOG2E, ROUNDER);
-    float n = t - ROUNDER;
-    float r = Math.fma(n, -LN2_HI, x);
-    r = Math.fma(n, -LN2_LO, r);
-    float p = Math.fma(r, P6, P5);
-    p = Math.fma(p, r, P4);
-    p = Math.fma(p, r, P3);
-    p = Math.fma(p, r, P2);
-    p = Math.fma(p, r, 1f);
-    p = Math.fma(p, r, 1f);
+    float r = reducedScalar(x, t);
+    float p = Math.fma(expm1OverRScalar(r), r, 1f);
     int ni = Float.floatToRawIntBits(t) - ROUNDER_BITS;
     int n1 = ni >> 1;
     int n2 = ni - n1;
     return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+  }
+
+  /** {@link #reduced(FloatVector, FloatVector)} on one float. */
+  private static float reducedScalar(float x, float t) {
+    float n = t - ROUNDER;
+    return Math.fma(n, -LN2_LO, Math.fma(n, -LN2_HI, x));
+  }
+
+  /** {@link #expm1OverR(FloatVector)} on one float. */
+  private static float expm1OverRScalar(float r) {
+    float q = Math.fma(r, P6, P5);
+    q = Math.fma(q, r, P4);
+    q = Math.fma(q, r, P3);
+    q = Math.fma(q, r, P2);
+    return Math.fma(q, r, 1f);
   }
 }
