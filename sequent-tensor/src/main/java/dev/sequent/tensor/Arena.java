@@ -1,10 +1,11 @@
 package dev.sequent.tensor;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Buffer reuse for the intermediate tensors of one step.
@@ -12,14 +13,20 @@ import java.util.Map;
  * <p>While an arena is open on a thread, new non-leaf tensors and their gradients take their arrays from
  * it; {@link #close()} hands every array back to a pool for the next step. A training step allocates the
  * same sizes every time, so after the first step it allocates nothing large (fresh large arrays cost page
- * faults and zeroing; see research/engine.md). Tensors created inside the arena must not be used after
- * it closes: copy out what you keep ({@link Tensor#item()}, {@link Tensor#toArray()}).
+ * faults and zeroing; see research/engine.md). Within a step, an array whose contents are dead (an
+ * intermediate gradient once its backward has run) can be {@linkplain #recycle recycled} for the rest of the
+ * step, so a step needs far less than one array per tensor. Tensors created inside the arena must not be
+ * used after it closes: copy out what you keep ({@link Tensor#item()}, {@link Tensor#toArray()}).
  */
 public final class Arena implements AutoCloseable {
   private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
 
-  private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-  private final List<float[]> inUse = new ArrayList<>();
+  /** The previous step's arrays not taken yet in this step. */
+  private final Map<Integer, ArrayDeque<float[]>> previousStep = new HashMap<>();
+  /** Arrays recycled during this step and not taken again yet. */
+  private final Map<Integer, ArrayDeque<float[]>> recycled = new HashMap<>();
+  private final Set<float[]> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
+  private long footprintBytes;
   private Arena previous;
   private boolean open;
 
@@ -43,24 +50,49 @@ public final class Arena implements AutoCloseable {
     // The pool becomes exactly this step's arrays: ones left over from earlier steps were not needed now, and
     // keeping them would grow the pool without bound when sizes vary from step to step (e.g. the number of
     // non-padding rows of a batch).
-    free.clear();
+    previousStep.clear();
+    for (ArrayDeque<float[]> arrays : recycled.values()) {
+      for (float[] a : arrays) {
+        pool(previousStep, a);
+      }
+    }
+    recycled.clear();
     for (float[] a : inUse) {
-      free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+      pool(previousStep, a);
     }
     inUse.clear();
+    footprintBytes = 0;
+    for (ArrayDeque<float[]> arrays : previousStep.values()) {
+      for (float[] a : arrays) {
+        footprintBytes += 4L * a.length;
+      }
+    }
     CURRENT.set(previous);
     previous = null;
     open = false;
   }
 
+  private static void pool(Map<Integer, ArrayDeque<float[]>> pool, float[] a) {
+    pool.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+  }
+
   /** Number of pooled arrays (for tests). */
   int pooled() {
-    return free.values().stream().mapToInt(ArrayDeque::size).sum();
+    return previousStep.values().stream().mapToInt(ArrayDeque::size).sum();
+  }
+
+  /**
+   * Bytes of the arrays the last closed step used: its memory for intermediate tensors and gradients, all of
+   * which stay pooled for the next step.
+   */
+  public long footprintBytes() {
+    return footprintBytes;
   }
 
   /** Drops all pooled arrays. */
   public void release() {
-    free.clear();
+    previousStep.clear();
+    footprintBytes = 0;
   }
 
   static float[] take(int size, boolean zeroed) {
@@ -68,8 +100,10 @@ public final class Arena implements AutoCloseable {
     if (arena == null || size < 1024) {
       return new float[size];
     }
-    ArrayDeque<float[]> pool = arena.free.get(size);
-    float[] a = pool == null ? null : pool.poll();
+    float[] a = poll(arena.recycled, size);
+    if (a == null) {
+      a = poll(arena.previousStep, size);
+    }
     if (a == null) {
       a = new float[size];
     } else if (zeroed) {
@@ -77,5 +111,21 @@ public final class Arena implements AutoCloseable {
     }
     arena.inUse.add(a);
     return a;
+  }
+
+  private static float[] poll(Map<Integer, ArrayDeque<float[]>> pool, int size) {
+    ArrayDeque<float[]> arrays = pool.get(size);
+    return arrays == null ? null : arrays.poll();
+  }
+
+  /**
+   * Declares {@code a} dead for the rest of the step, so a later {@link #take} may hand it out again. Arrays
+   * the open arena did not hand out (or none open) are left alone.
+   */
+  static void recycle(float[] a) {
+    Arena arena = CURRENT.get();
+    if (arena != null && a != null && arena.inUse.remove(a)) {
+      pool(arena.recycled, a);
+    }
   }
 }

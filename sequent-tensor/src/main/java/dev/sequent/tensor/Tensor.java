@@ -304,6 +304,11 @@ public final class Tensor {
       Tensor t = order.get(i);
       if (t.backward != null && t.root.grad != null) {
         t.backward.run(t);
+        if (t.root == t) {
+          // Every consumer ran before t, so t's gradient is dead; later gradients of this step may reuse it.
+          Arena.recycle(t.grad);
+          t.grad = null;
+        }
       }
     }
     // Free the graph: intermediate values and gradients are no longer needed.

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Bert4RecTest {
 
-  private static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
+  static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
     return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
         1e-12f, 5));
   }

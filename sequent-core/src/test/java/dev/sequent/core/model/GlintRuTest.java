@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class GlintRuTest {
 
-  private static GlintRu model(int numItems, boolean causal, int dim, float dropout, LinRec.KeyNorm norm) {
+  static GlintRu model(int numItems, boolean causal, int dim, float dropout, LinRec.KeyNorm norm) {
     return GlintRu.create(new GlintRu.Config(numItems, causal, dim, 2, 3, dropout, dropout, dropout, norm, 1e-12f, 17));
   }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class Gru4RecTest {
 
-  private static Gru4Rec model(int numItems, int dim, int hidden, float dropout) {
+  static Gru4Rec model(int numItems, int dim, int hidden, float dropout) {
     return new Gru4Rec(new Gru4Rec.Config(numItems, dim, hidden, dropout, true, 11));
   }
 

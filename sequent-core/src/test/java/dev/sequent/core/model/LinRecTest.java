@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class LinRecTest {
 
-  private static LinRec model(int numItems, int maxLength, boolean causal, int dim, int layers, float dropout,
+  static LinRec model(int numItems, int maxLength, boolean causal, int dim, int layers, float dropout,
                               LinRec.KeyNorm norm) {
     return LinRec.create(new LinRec.Config(numItems, maxLength, causal, dim, layers, 2, 2 * dim, dropout, norm, 1e-12f,
         11));

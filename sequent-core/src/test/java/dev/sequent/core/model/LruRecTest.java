@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class LruRecTest {
 
-  private static LruRec model(int numItems, int dim, float dropout) {
+  static LruRec model(int numItems, int dim, float dropout) {
     LruRec.Config d = LruRec.Config.defaults(numItems);
     return new LruRec(new LruRec.Config(numItems, dim, d.blocks(), dropout, dropout, d.rMin(), d.rMax(),
         d.maxPhase(), d.layerNormEps(), 7));

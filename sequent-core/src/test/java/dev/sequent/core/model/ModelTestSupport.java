@@ -137,6 +137,43 @@ final class ModelTestSupport {
     return loss;
   }
 
+  /**
+   * Largest |difference| between the parameter gradients of one training step (dropout on, a loss at every
+   * position) computed without an {@link dev.sequent.tensor.Arena} and inside one, over two arena steps (the
+   * second reuses the first's arrays). The arena recycles gradient arrays within a step, so a backward that
+   * still read a recycled array would show here.
+   */
+  static double arenaGradientMismatch(SequenceModel model, IntTensor in, IntTensor labels) {
+    model.train(true);
+    long rngState = model.rng().state();
+    java.util.Map<String, float[]> expected = stepGradients(model, in, labels);
+    dev.sequent.tensor.Arena arena = new dev.sequent.tensor.Arena();
+    double worst = 0;
+    for (int step = 0; step < 2; step++) {
+      model.rng().setState(rngState);
+      try (dev.sequent.tensor.Arena a = arena.open()) {
+        java.util.Map<String, float[]> actual = stepGradients(model, in, labels);
+        for (java.util.Map.Entry<String, float[]> e : expected.entrySet()) {
+          worst = Math.max(worst, maxAbsDiff(e.getValue(), actual.get(e.getKey())));
+        }
+      }
+    }
+    if (arena.footprintBytes() == 0) {
+      throw new AssertionError("the arena handed out no arrays: the test input is too small to exercise it");
+    }
+    return worst;
+  }
+
+  private static java.util.Map<String, float[]> stepGradients(SequenceModel model, IntTensor in, IntTensor labels) {
+    int rows = in.shape()[0] * in.shape()[1];
+    Tensor hidden = model.encode(in).reshape(rows, model.dim());
+    Losses.crossEntropy(hidden, model.itemEmbeddings(), model.itemBias(), labels, 0).backward();
+    java.util.Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+    model.namedParameters().forEach((name, p) -> grads.put(name, p.gradTensor().toArray()));
+    model.zeroGrad();
+    return grads;
+  }
+
   /** A right-padded window [1, length] holding {@code items} from position 0. */
   static IntTensor rightPadded(int[] items, int length) {
     int[] ids = new int[length];

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class RecGrelaTest {
 
-  private static RecGrela model(int numItems, boolean causal, int dim, int blocks, float dropout) {
+  static RecGrela model(int numItems, boolean causal, int dim, int blocks, float dropout) {
     return RecGrela.create(new RecGrela.Config(numItems, causal, dim, blocks, 2, dropout, dropout, 4, 10000f, 1e-12f,
         13));
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class SasRecTest {
 
-  private static SasRec model(int numItems, int length, float dropout) {
+  static SasRec model(int numItems, int length, float dropout) {
     return new SasRec(new SasRec.Config(numItems, length, 16, 2, 2, dropout, 1e-8f, 5));
   }
 
