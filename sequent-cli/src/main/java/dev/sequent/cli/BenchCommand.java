@@ -9,6 +9,7 @@ import dev.sequent.core.model.RecurrentState;
 import dev.sequent.core.model.SequenceModel;
 import dev.sequent.core.run.ConfigException;
 import dev.sequent.core.run.Experiment;
+import dev.sequent.core.run.HeapWatch;
 import dev.sequent.core.train.StepRunner;
 import dev.sequent.core.train.TrainConfig;
 import dev.sequent.tensor.Parallel;
@@ -28,9 +29,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Time training steps and inference for a config's model on its data.",
         "",
-        "Prints ms per training step, targets/s and seconds per epoch; a full re-encode of a max-length "
-            + "history + top-10; and, "
-            + "for incremental models (LRURec), one incremental event + top-10.",
+        "Prints ms per training step, targets/s, seconds per epoch and training memory (the step's buffers and the "
+            + "peak heap after a GC); a full re-encode of a max-length history + top-10; and, for incremental "
+            + "models, one incremental event + top-10.",
         "Weights are freshly initialised: speed does not depend on training."})
 final class BenchCommand extends ConfigCommand implements Callable<Integer> {
 
@@ -77,6 +78,7 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
     result.put("threads", Parallel.threads());
 
     // Training: the same step the trainer runs (loss, backward, clipping, AdamW) on shuffled batches.
+    HeapWatch heap = new HeapWatch();
     StepRunner runner = new StepRunner(model, train, dataset, Experiment.trainingCounts(split), warmup + steps);
     BatchSource<?> source = new BatchSource<>(samples, train.batchSize(), true, train.seed());
     long step = 0;
@@ -95,6 +97,9 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
     result.put("train_targets_per_s", targets / trainSeconds);
     result.put("steps_per_epoch", stepsPerEpoch);
     result.put("train_s_per_epoch", stepsPerEpoch * trainSeconds / steps);
+    result.put("step_buffers_mb", runner.stepBuffersBytes() / 1e6);
+    result.put("train_peak_live_heap_mb", heap.peakAfterGc() / 1e6);
+    heap.close();
 
     // Inference: the longest user's last L items, as a server would see a long-standing user.
     model.train(false);
@@ -156,6 +161,8 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
         + "(%d steps after %d warm-up)", r.get("train_ms_per_step"), r.get("train_targets_per_s"), steps, warmup));
     main.out.println(String.format(Locale.ROOT, "  training epoch:             %9.1f s    (%d steps)",
         r.get("train_s_per_epoch"), r.get("steps_per_epoch")));
+    main.out.println(String.format(Locale.ROOT, "  training memory:            %9.0f MB step buffers, %.0f MB peak "
+        + "heap after a GC", r.get("step_buffers_mb"), r.get("train_peak_live_heap_mb")));
     main.out.println(String.format(Locale.ROOT, "  full re-encode + top-10:    %9.3f ms   %10.0f tokens/s   "
             + "(history of %d, %d requests)", r.get("full_ms_per_request"), r.get("full_tokens_per_s"),
         r.get("history_length"), requests));

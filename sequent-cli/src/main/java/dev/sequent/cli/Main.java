@@ -77,7 +77,17 @@ public final class Main implements Runnable {
       err.flush();
       return 1;
     });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.println("error: out of Java heap (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB allowed). "
+          + "Allow more, e.g. SEQUENT_JAVA_OPTS=-Xmx4g, or lower train.train_batch_size or eval.batch_size.");
+      code = 1;
+    }
     out.flush();
     err.flush();
     return code;

@@ -64,6 +64,11 @@ public final class StepRunner {
     }
   }
 
+  /** Bytes of the intermediate tensors and gradients the last step used (pooled for the next step). */
+  public long stepBuffersBytes() {
+    return arena.footprintBytes();
+  }
+
   /**
    * Targets the last step's loss was taken over (for throughput figures): the labelled positions, or for
    * Cloze models the masked ones.
