@@ -217,21 +217,32 @@ final class VectorKernels implements Kernels {
         bpLd = NR;
       }
       int cIdx = cOff + i * ldc + j;
-      if (mr == MR && nr == NR) {
-        kernel(kc, a, aOff + i * rsA + pc * csA, rsA, csA, bp, bpOff, bpLd, c, cIdx, ldc, add);
+      // A tile at most half as wide as NR (attention's products with 32-wide heads, the last columns of a
+      // wide C) needs only the half-width kernel: half the work, the same FMA order for every element.
+      boolean half = NV == 4 && nr <= NR / 2;
+      if (mr == MR && (nr == NR || (half && nr == NR / 2))) {
+        if (half) {
+          kernel6x2(kc, a, aOff + i * rsA + pc * csA, rsA, csA, bp, bpOff, bpLd, c, cIdx, ldc, add);
+        } else {
+          kernel(kc, a, aOff + i * rsA + pc * csA, rsA, csA, bp, bpOff, bpLd, c, cIdx, ldc, add);
+        }
       } else {
-        // Edge tile: run the full-size kernel on a scratch copy of the valid part of C (so the
-        // arithmetic is the same as for an interior tile), then copy the valid part back.
+        // Edge tile: run the kernel on a scratch copy of the valid part of C (so the arithmetic is the
+        // same as for an interior tile), then copy the valid part back.
         float[] t = ws.tile;
         if (add) {
           for (int r = 0; r < mr; r++) {
             System.arraycopy(c, cIdx + r * ldc, t, r * NR, nr);
           }
         }
-        if (mr == MR) {
-          kernel(kc, a, aOff + i * rsA + pc * csA, rsA, csA, bp, bpOff, bpLd, t, 0, NR, add);
+        float[] ea = mr == MR ? a : ws.edgeA;
+        int eaOff = mr == MR ? aOff + i * rsA + pc * csA : 0;
+        int eRs = mr == MR ? rsA : kc;
+        int eCs = mr == MR ? csA : 1;
+        if (half) {
+          kernel6x2(kc, ea, eaOff, eRs, eCs, bp, bpOff, bpLd, t, 0, NR, add);
         } else {
-          kernel(kc, ws.edgeA, 0, kc, 1, bp, bpOff, bpLd, t, 0, NR, add);
+          kernel(kc, ea, eaOff, eRs, eCs, bp, bpOff, bpLd, t, 0, NR, add);
         }
         for (int r = 0; r < mr; r++) {
           System.arraycopy(t, r * NR, c, cIdx + r * ldc, nr);

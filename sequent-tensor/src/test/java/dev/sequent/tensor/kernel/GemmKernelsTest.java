@@ -38,6 +38,9 @@ class GemmKernelsTest {
       {1, 100, 400},    // a single row (GEMV)
       {23, 700, 400},   // more than one column block of B (512 columns when kc = 256)
       {800, 70, 20},    // one slice of ≥ 384 rows: a plain B is packed too, ragged edge padded
+      {200, 32, 200},   // attention's P·V: every tile half-width (32 columns), written in place at 512 bit
+      {200, 48, 32},    // a tile between half and full width, over ragged rows
+      {44, 96, 64},     // a full tile, then an exact half-width edge tile
   };
 
   static Stream<Arguments> cases() {
@@ -189,6 +192,36 @@ class GemmKernelsTest {
       float[] d = {1f, 2f, 3f, 4f};
       kernels.gemm(true, true, 2, 2, 0, new float[0], 0, 2, new float[0], 0, 0, 2f, d, 0, 2);
       assertArrayEquals(new float[] {2f, 4f, 6f, 8f}, d, kernels.name());
+    }
+  }
+
+  @Test
+  void aColumnOfCDoesNotDependOnHowWideCIs() {
+    // Narrow tiles take a half-width kernel; each element must still get the same FMAs in the same order, so
+    // a product's first columns are bit-identical whether C is 8, 32, 40 or 96 columns wide.
+    SplittableRandom rng = new SplittableRandom(5);
+    int m = 50;
+    int k = 300;
+    int wide = 96;
+    float[] a = new float[m * k];
+    float[] b = new float[k * wide];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rng.nextGaussian();
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) rng.nextGaussian();
+    }
+    Kernels kernels = Kernels.get();
+    float[] full = new float[m * wide];
+    kernels.gemm(false, false, m, wide, k, a, 0, k, b, 0, wide, 0f, full, 0, wide);
+    for (int n : new int[] {8, 32, 40, 64}) {
+      float[] part = new float[m * n];
+      kernels.gemm(false, false, m, n, k, a, 0, k, b, 0, wide, 0f, part, 0, n);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          assertEquals(full[i * wide + j], part[i * n + j], "n = " + n + ", C[" + i + "," + j + "]");
+        }
+      }
     }
   }
 
