@@ -6,9 +6,11 @@ import dev.sequent.tensor.kernel.Kernels;
  * Linear attention (LinRec, RecGRELA, GLINT-RU's attention expert): attention without a softmax, so the
  * keys and values of a sequence fold into one d_h × d_v matrix per head.
  *
- * <p>Shapes follow {@link NN#attention}: φ(Q), φ(K) [B, H, L, dh] and V [B, H, L, dv], already passed
- * through the model's feature map φ (ELU, ELU + 1, L2 normalisation, rotary encoding, ...). Key padding
- * masks are [B, L] with a non-zero entry where the key is padding, as in {@link NN#maskedSoftmax}.
+ * <p>Shapes are heads-last, the layout a projection [B, L, d] already has when viewed per head: φ(Q), φ(K)
+ * [B, L, H, dh] and V [B, L, H, dv], already passed through the model's feature map φ (ELU, ELU + 1, L2
+ * normalisation, rotary encoding, ...); outputs are [B, L, H, dv], so no head split or merge needs a copy.
+ * Key padding masks are [B, L] with a non-zero entry where the key is padding, as in
+ * {@link NN#maskedSoftmax}.
  *
  * <ul>
  *   <li>{@link #causal}: out_t = φ(q_t)·S_t with S_t = Σ_{s≤t} φ(k_s) v_sᵀ, by a running sum: O(L·dh·dv)
@@ -28,7 +30,7 @@ public final class LinearAttention {
 
   /**
    * Causal linear attention with a key padding mask:
-   * <pre>  out[b,h,t,:] = Σ_{s ≤ t, keyPadding[b,s] = 0} (q[b,h,t,:] · k[b,h,s,:]) v[b,h,s,:]</pre>
+   * <pre>  out[b,t,h,:] = Σ_{s ≤ t, keyPadding[b,s] = 0} (q[b,t,h,:] · k[b,s,h,:]) v[b,s,h,:]</pre>
    * Padded keys contribute nothing (their k and v get no gradient); queries at padded positions still get
    * an output (zero if no real key precedes them). {@code keyPadding} may be null (no padding).
    *
@@ -40,18 +42,18 @@ public final class LinearAttention {
   public static Tensor causal(Tensor q, Tensor k, Tensor v, IntTensor keyPadding) {
     String op = "linearAttention.causal";
     if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
-      throw new ShapeException(op, q.shape(), k.shape(), "needs q and k [B, H, L, dh] and v [B, H, L, dv]");
+      throw new ShapeException(op, q.shape(), k.shape(), "needs q and k [B, L, H, dh] and v [B, L, H, dv]");
     }
     int batch = q.dim(0);
-    int heads = q.dim(1);
-    int len = q.dim(2);
+    int len = q.dim(1);
+    int heads = q.dim(2);
     int dh = q.dim(3);
     int dv = v.dim(3);
     if (!java.util.Arrays.equals(q.shape(), k.shape())) {
-      throw new ShapeException(op, q.shape(), k.shape(), "q and k must have the same shape [B, H, L, dh]");
+      throw new ShapeException(op, q.shape(), k.shape(), "q and k must have the same shape [B, L, H, dh]");
     }
-    if (v.dim(0) != batch || v.dim(1) != heads || v.dim(2) != len) {
-      throw new ShapeException(op, q.shape(), v.shape(), "v must be [B, H, L, dv] with B, H, L of q");
+    if (v.dim(0) != batch || v.dim(1) != len || v.dim(2) != heads) {
+      throw new ShapeException(op, q.shape(), v.shape(), "v must be [B, L, H, dv] with B, L, H of q");
     }
     if (keyPadding != null && (keyPadding.rank() != 2 || keyPadding.dim(0) != batch || keyPadding.dim(1) != len)) {
       throw new ShapeException(op, q.shape(), keyPadding.shape(), "key padding must be [B, L]");
@@ -63,20 +65,21 @@ public final class LinearAttention {
     int qo = q.offset();
     int ko = k.offset();
     int vo = v.offset();
-    Tensor out = Tensor.empty(batch, heads, len, dv);
+    Tensor out = Tensor.emptyZeroed(batch, len, heads, dv);
     float[] y = out.data();
     int tasks = batch * heads;
+    // Task (b, h) walks positions t of its head: q_t and k_t at ((b·L + t)·H + h)·dh, v_t at the same row
+    // times dv, each one contiguous run.
     Parallel.forRange(tasks, 1, (from, to) -> {
       float[] s = new float[dh * dv];
       for (int task = from; task < to; task++) {
         int b = task / heads;
+        int h = task % heads;
         java.util.Arrays.fill(s, 0f);
-        int qk = task * len * dh;
-        int vb = task * len * dv;
-        java.util.Arrays.fill(y, vb, vb + len * dv, 0f);
         for (int t = 0; t < len; t++) {
-          int qt = qk + t * dh;
-          int vt = vb + t * dv;
+          int row = (b * len + t) * heads + h;
+          int qt = row * dh;
+          int vt = row * dv;
           boolean real = pad == null || pad[b * len + t] == 0;
           // S_t = S_{t-1} + k_t v_tᵀ (real keys only), out_t = q_tᵀ S_t.
           KERNELS.outerProductScanStep(s, dh, dv, real ? ks : null, ko + qt, vs, vo + vt, qs, qo + qt, y, vt);
@@ -95,14 +98,14 @@ public final class LinearAttention {
         float[] gt = new float[dv * dh];  // G_tᵀ                      [dv, dh]
         for (int task = from; task < to; task++) {
           int b = task / heads;
-          int qk = task * len * dh;
-          int vb = task * len * dv;
+          int h = task % heads;
           if (dq != null) {
             // dq_t = S_t·dO_t = Σ_j dO_t[j]·Sᵀ_t[j, :], re-scanning the sums forwards.
             java.util.Arrays.fill(st, 0f);
             for (int t = 0; t < len; t++) {
-              int qt = qk + t * dh;
-              int vt = vb + t * dv;
+              int row = (b * len + t) * heads + h;
+              int qt = row * dh;
+              int vt = row * dv;
               boolean real = pad == null || pad[b * len + t] == 0;
               KERNELS.outerProductScanStep(st, dv, dh, real ? vs : null, vo + vt, ks, ko + qt, dy, vt, dq, qo + qt);
             }
@@ -113,8 +116,9 @@ public final class LinearAttention {
             java.util.Arrays.fill(g, 0f);
             java.util.Arrays.fill(gt, 0f);
             for (int t = len - 1; t >= 0; t--) {
-              int qt = qk + t * dh;
-              int vt = vb + t * dv;
+              int row = (b * len + t) * heads + h;
+              int qt = row * dh;
+              int vt = row * dv;
               boolean real = pad == null || pad[b * len + t] == 0;
               if (dvs != null) {
                 KERNELS.outerProductScanStep(g, dh, dv, qs, qo + qt, dy, vt, ks, ko + qt, real ? dvs : null, vo + vt);
@@ -132,9 +136,9 @@ public final class LinearAttention {
   /**
    * One new position of {@link #causal} for serving, without autodiff: S ← S + k vᵀ, then out = qᵀ S.
    *
-   * <p>Shapes: q and k [R, H, 1, dh] (or any shape with R·H·dh elements in that order), v [R, H, 1, dv];
+   * <p>Shapes: q and k [R, 1, H, dh] (or any shape with R·H·dh elements in that order), v [R, 1, H, dv];
    * {@code state} holds R·H·dh·dv floats, the [R, H, dh, dv] running sums (zeros for an empty history),
-   * and is updated in place. Returns out [R, H, 1, dv], equal to {@link #causal} at that position up to
+   * and is updated in place. Returns out [R, 1, H, dv], equal to {@link #causal} at that position up to
    * float rounding. Cost O(R·H·dh·dv).
    */
   public static Tensor step(float[] state, Tensor q, Tensor k, Tensor v, int rows, int heads) {
@@ -167,23 +171,28 @@ public final class LinearAttention {
         }
       }
     }
-    return Tensor.of(out, rows, heads, 1, dv);
+    return Tensor.of(out, rows, 1, heads, dv);
   }
 
   // ---------------------------------------------------------------- non-causal form
 
   /**
    * Non-causal linear attention over every position: out = φ(Q)(φ(K)ᵀV) per (batch, head), with q and k
-   * [B, H, L, dh] and v [B, H, L, dv] → [B, H, L, dv]. Two batched products (dh × dv intermediate), so
-   * O(L·dh·dv); padding is included like any other position (LinRec's and GLINT-RU's official code).
+   * [B, L, H, dh] and v [B, L, H, dv] → [B, L, H, dv]. Two batched products per head (dh × dv
+   * intermediate), so O(L·dh·dv); padding is included like any other position (LinRec's and GLINT-RU's
+   * official code).
    */
   public static Tensor global(Tensor q, Tensor k, Tensor v) {
     if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4 || !java.util.Arrays.equals(q.shape(), k.shape())
-        || v.dim(2) != k.dim(2)) {
+        || v.dim(0) != k.dim(0) || v.dim(1) != k.dim(1) || v.dim(2) != k.dim(2)) {
       throw new ShapeException("linearAttention.global", q.shape(), v.shape(),
-          "needs q and k [B, H, L, dh] and v [B, H, L, dv]");
+          "needs q and k [B, L, H, dh] and v [B, L, H, dv]");
     }
-    return q.bmm(k.bmm(v, true, false), false, false);
+    // The batched products want [B, H, L, ·]: the non-causal (faithful) variants pay for these copies.
+    Tensor qh = q.permute(0, 2, 1, 3);
+    Tensor kh = k.permute(0, 2, 1, 3);
+    Tensor vh = v.permute(0, 2, 1, 3);
+    return qh.bmm(kh.bmm(vh, true, false), false, false).permute(0, 2, 1, 3);
   }
 
   // ---------------------------------------------------------------- feature maps

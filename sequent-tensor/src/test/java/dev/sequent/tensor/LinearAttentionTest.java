@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 /** {@link LinearAttention} and the padding_idx form of {@link NN#embedding(Tensor, IntTensor, int)}. */
 class LinearAttentionTest {
 
-  /** out[b,h,t] = Σ_{s ≤ t (or all s), s not padded} (q_t·k_s) v_s, in double. */
+  /** out[b,t,h] = Σ_{s ≤ t (or all s), s not padded} (q_t·k_s) v_s per head, in double (heads-last). */
   private static double[] naive(Tensor q, Tensor k, Tensor v, int[] pad, boolean causal) {
     int b = q.dim(0);
-    int h = q.dim(1);
-    int len = q.dim(2);
+    int len = q.dim(1);
+    int h = q.dim(2);
     int dh = q.dim(3);
     int dv = v.dim(3);
     double[] out = new double[b * h * len * dv];
@@ -29,10 +29,10 @@ class LinearAttentionTest {
             }
             double w = 0;
             for (int i = 0; i < dh; i++) {
-              w += (double) q.at(bi, hi, t, i) * k.at(bi, hi, s, i);
+              w += (double) q.at(bi, t, hi, i) * k.at(bi, s, hi, i);
             }
             for (int j = 0; j < dv; j++) {
-              out[((bi * h + hi) * len + t) * dv + j] += w * v.at(bi, hi, s, j);
+              out[((bi * len + t) * h + hi) * dv + j] += w * v.at(bi, s, hi, j);
             }
           }
         }
@@ -44,9 +44,9 @@ class LinearAttentionTest {
   @Test
   void causalMatchesTheQuadraticForm() {
     Rng rng = new Rng(1);
-    Tensor q = Tensor.normal(rng, 0f, 1f, 2, 3, 7, 4);
-    Tensor k = Tensor.normal(rng, 0f, 1f, 2, 3, 7, 4);
-    Tensor v = Tensor.normal(rng, 0f, 1f, 2, 3, 7, 5);
+    Tensor q = Tensor.normal(rng, 0f, 1f, 2, 7, 3, 4);
+    Tensor k = Tensor.normal(rng, 0f, 1f, 2, 7, 3, 4);
+    Tensor v = Tensor.normal(rng, 0f, 1f, 2, 7, 3, 5);
     assertClose(naive(q, k, v, null, true), LinearAttention.causal(q, k, v, null).toArray(), 1e-5, "no mask");
     // Right padding on row 0, a leading pad and right padding on row 1.
     int[] pad = {0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1};
@@ -57,25 +57,25 @@ class LinearAttentionTest {
   @Test
   void causalNeverLooksAheadAndIgnoresPaddedKeys() {
     Rng rng = new Rng(2);
-    Tensor q = Tensor.normal(rng, 0f, 1f, 1, 2, 6, 3);
-    Tensor k = Tensor.normal(rng, 0f, 1f, 1, 2, 6, 3);
-    Tensor v = Tensor.normal(rng, 0f, 1f, 1, 2, 6, 3);
+    Tensor q = Tensor.normal(rng, 0f, 1f, 1, 6, 2, 3);
+    Tensor k = Tensor.normal(rng, 0f, 1f, 1, 6, 2, 3);
+    Tensor v = Tensor.normal(rng, 0f, 1f, 1, 6, 2, 3);
     IntTensor mask = new IntTensor(new int[] {0, 1, 0, 0, 0, 0}, 1, 6);
     float[] before = LinearAttention.causal(q, k, v, mask).toArray();
     // Change position 4's key and value and position 1's (padded) key and value.
     for (int h = 0; h < 2; h++) {
       for (int i = 0; i < 3; i++) {
-        k.data()[(h * 6 + 4) * 3 + i] += 1f;
-        v.data()[(h * 6 + 4) * 3 + i] -= 2f;
-        k.data()[(h * 6 + 1) * 3 + i] += 5f;
-        v.data()[(h * 6 + 1) * 3 + i] += 5f;
+        k.data()[(4 * 2 + h) * 3 + i] += 1f;
+        v.data()[(4 * 2 + h) * 3 + i] -= 2f;
+        k.data()[(1 * 2 + h) * 3 + i] += 5f;
+        v.data()[(1 * 2 + h) * 3 + i] += 5f;
       }
     }
     float[] after = LinearAttention.causal(q, k, v, mask).toArray();
     for (int h = 0; h < 2; h++) {
       for (int t = 0; t < 6; t++) {
         for (int j = 0; j < 3; j++) {
-          int i = (h * 6 + t) * 3 + j;
+          int i = (t * 2 + h) * 3 + j;
           if (t < 4) {
             assertEquals(before[i], after[i], 0f, "head " + h + ", position " + t + " must not change");
           } else {
@@ -89,18 +89,18 @@ class LinearAttentionTest {
   @Test
   void onesAsValuesGiveTheNormaliser() {
     Rng rng = new Rng(3);
-    Tensor q = Tensor.uniform(rng, 0f, 1f, 1, 2, 5, 4);
-    Tensor k = Tensor.uniform(rng, 0f, 1f, 1, 2, 5, 4);
-    float[] z = LinearAttention.causal(q, k, Tensor.full(1f, 1, 2, 5, 1), null).toArray();
+    Tensor q = Tensor.uniform(rng, 0f, 1f, 1, 5, 2, 4);
+    Tensor k = Tensor.uniform(rng, 0f, 1f, 1, 5, 2, 4);
+    float[] z = LinearAttention.causal(q, k, Tensor.full(1f, 1, 5, 2, 1), null).toArray();
     for (int h = 0; h < 2; h++) {
       for (int t = 0; t < 5; t++) {
         double expected = 0;
         for (int s = 0; s <= t; s++) {
           for (int i = 0; i < 4; i++) {
-            expected += q.at(0, h, t, i) * k.at(0, h, s, i);
+            expected += q.at(0, t, h, i) * k.at(0, s, h, i);
           }
         }
-        assertEquals(expected, z[h * 5 + t], 1e-5);
+        assertEquals(expected, z[t * 2 + h], 1e-5);
       }
     }
   }
@@ -110,17 +110,17 @@ class LinearAttentionTest {
     Rng rng = new Rng(4);
     IntTensor mask = new IntTensor(new int[] {1, 0, 0, 1, 0, 0, 0, 0, 0, 1}, 2, 5);
     GradCheck.create().check("causal, mask", in -> LinearAttention.causal(in[0], in[1], in[2], mask),
-        GradCheck.param(rng, 2, 2, 5, 3), GradCheck.param(rng, 2, 2, 5, 3), GradCheck.param(rng, 2, 2, 5, 4));
+        GradCheck.param(rng, 2, 5, 2, 3), GradCheck.param(rng, 2, 5, 2, 3), GradCheck.param(rng, 2, 5, 2, 4));
     GradCheck.create().check("causal, no mask", in -> LinearAttention.causal(in[0], in[1], in[2], null),
-        GradCheck.param(rng, 1, 3, 6, 2), GradCheck.param(rng, 1, 3, 6, 2), GradCheck.param(rng, 1, 3, 6, 3));
+        GradCheck.param(rng, 1, 6, 3, 2), GradCheck.param(rng, 1, 6, 3, 2), GradCheck.param(rng, 1, 6, 3, 3));
   }
 
   @Test
   void paddedKeysGetNoGradient() {
     Rng rng = new Rng(5);
-    Tensor q = GradCheck.param(rng, 1, 1, 4, 2);
-    Tensor k = GradCheck.param(rng, 1, 1, 4, 2);
-    Tensor v = GradCheck.param(rng, 1, 1, 4, 2);
+    Tensor q = GradCheck.param(rng, 1, 4, 1, 2);
+    Tensor k = GradCheck.param(rng, 1, 4, 1, 2);
+    Tensor v = GradCheck.param(rng, 1, 4, 1, 2);
     LinearAttention.causal(q, k, v, new IntTensor(new int[] {0, 0, 1, 0}, 1, 4)).sum().backward();
     float[] dk = k.gradTensor().toArray();
     float[] dv = v.gradTensor().toArray();
@@ -134,10 +134,10 @@ class LinearAttentionTest {
   @Test
   void causalIsDeterministicAcrossThreadCounts() {
     Rng rng = new Rng(6);
-    Tensor q = Tensor.normal(rng, 0f, 1f, 4, 4, 50, 8);
-    Tensor k = Tensor.normal(rng, 0f, 1f, 4, 4, 50, 8);
-    Tensor v = Tensor.normal(rng, 0f, 1f, 4, 4, 50, 8);
-    Tensor r = Tensor.normal(rng, 0f, 1f, 4, 4, 50, 8);
+    Tensor q = Tensor.normal(rng, 0f, 1f, 4, 50, 4, 8);
+    Tensor k = Tensor.normal(rng, 0f, 1f, 4, 50, 4, 8);
+    Tensor v = Tensor.normal(rng, 0f, 1f, 4, 50, 4, 8);
+    Tensor r = Tensor.normal(rng, 0f, 1f, 4, 50, 4, 8);
     int threads = Parallel.threads();
     try {
       Parallel.setThreads(1);
@@ -157,36 +157,36 @@ class LinearAttentionTest {
     Rng rng = new Rng(7);
     int heads = 3;
     int len = 9;
-    Tensor q = Tensor.normal(rng, 0f, 1f, 1, heads, len, 4);
-    Tensor k = Tensor.normal(rng, 0f, 1f, 1, heads, len, 4);
-    Tensor v = Tensor.normal(rng, 0f, 1f, 1, heads, len, 2);
+    Tensor q = Tensor.normal(rng, 0f, 1f, 1, len, heads, 4);
+    Tensor k = Tensor.normal(rng, 0f, 1f, 1, len, heads, 4);
+    Tensor v = Tensor.normal(rng, 0f, 1f, 1, len, heads, 2);
     float[] full = LinearAttention.causal(q, k, v, null).toArray();
     float[] state = new float[heads * 4 * 2];
     for (int t = 0; t < len; t++) {
-      Tensor qt = NN.slice(q, 2, t, t + 1);
-      Tensor kt = NN.slice(k, 2, t, t + 1);
-      Tensor vt = NN.slice(v, 2, t, t + 1);
+      Tensor qt = NN.slice(q, 1, t, t + 1);
+      Tensor kt = NN.slice(k, 1, t, t + 1);
+      Tensor vt = NN.slice(v, 1, t, t + 1);
       float[] out = LinearAttention.step(state, qt, kt, vt, 1, heads).toArray();
       for (int h = 0; h < heads; h++) {
         for (int j = 0; j < 2; j++) {
-          assertEquals(full[(h * len + t) * 2 + j], out[h * 2 + j], 1e-5, "step " + t);
+          assertEquals(full[(t * heads + h) * 2 + j], out[h * 2 + j], 1e-5, "step " + t);
         }
       }
     }
     assertThrows(ShapeException.class,
-        () -> LinearAttention.step(new float[3], NN.slice(q, 2, 0, 1), NN.slice(k, 2, 0, 1), NN.slice(v, 2, 0, 1),
+        () -> LinearAttention.step(new float[3], NN.slice(q, 1, 0, 1), NN.slice(k, 1, 0, 1), NN.slice(v, 1, 0, 1),
             1, heads));
   }
 
   @Test
   void globalMatchesTheQuadraticFormAndHasGradients() {
     Rng rng = new Rng(8);
-    Tensor q = Tensor.normal(rng, 0f, 1f, 2, 2, 5, 3);
-    Tensor k = Tensor.normal(rng, 0f, 1f, 2, 2, 5, 3);
-    Tensor v = Tensor.normal(rng, 0f, 1f, 2, 2, 5, 4);
+    Tensor q = Tensor.normal(rng, 0f, 1f, 2, 5, 2, 3);
+    Tensor k = Tensor.normal(rng, 0f, 1f, 2, 5, 2, 3);
+    Tensor v = Tensor.normal(rng, 0f, 1f, 2, 5, 2, 4);
     assertClose(naive(q, k, v, null, false), LinearAttention.global(q, k, v).toArray(), 1e-5, "global");
     GradCheck.create().check("global", in -> LinearAttention.global(in[0], in[1], in[2]),
-        GradCheck.param(rng, 1, 2, 4, 3), GradCheck.param(rng, 1, 2, 4, 3), GradCheck.param(rng, 1, 2, 4, 2));
+        GradCheck.param(rng, 1, 4, 2, 3), GradCheck.param(rng, 1, 4, 2, 3), GradCheck.param(rng, 1, 4, 2, 2));
   }
 
   @Test

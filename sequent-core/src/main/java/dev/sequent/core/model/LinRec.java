@@ -327,28 +327,25 @@ public class LinRec extends SequenceModel {
       int length = x.dim(1);
       int d = x.dim(2);
       int dh = d / heads;
-      // ELU, then unit rows over each head's dh features (reshape views, so before splitting heads).
-      Tensor q = LinearAttention.l2Normalize(query.forward(x).elu().reshape(batch, length, heads, dh), NORM_EPS)
-          .permute(0, 2, 1, 3);
+      // ELU, then unit rows over each head's dh features. [B, L, d] viewed as [B, L, H, dh] is the layout
+      // LinearAttention takes, so splitting and merging heads are views, not copies.
+      Tensor q = LinearAttention.l2Normalize(query.forward(x).elu().reshape(batch, length, heads, dh), NORM_EPS);
       Tensor kElu = key.forward(x).elu().reshape(batch, length, heads, dh);
-      Tensor v = value.forward(x).reshape(batch, length, heads, dh).permute(0, 2, 1, 3);
+      Tensor v = value.forward(x).reshape(batch, length, heads, dh);
       Tensor o;
       if (keyNorm == KeyNorm.POSITION) {
-        Tensor k = LinearAttention.l2Normalize(kElu, NORM_EPS).permute(0, 2, 1, 3);
+        Tensor k = LinearAttention.l2Normalize(kElu, NORM_EPS);
         o = causal ? LinearAttention.causal(q, k, v, padding) : LinearAttention.global(q, k, v);
+      } else if (causal) {
+        // ‖k_{≤t,c}‖ depends only on (t, c): divide the query instead of every key.
+        Tensor keep = keepMask(padding, batch, length);
+        Tensor norms = Seq.cumsum(kElu.mul(keep).square(), 1).add(NORM_EPS).sqrt();
+        o = LinearAttention.causal(q.div(norms), kElu, v, padding);
       } else {
-        Tensor k = kElu.permute(0, 2, 1, 3);
-        if (causal) {
-          // ‖k_{≤t,c}‖ depends only on (t, c): divide the query instead of every key.
-          Tensor keep = keepMask(padding, batch, length);
-          Tensor norms = Seq.cumsum(k.mul(keep).square(), 2).add(NORM_EPS).sqrt();
-          o = LinearAttention.causal(q.div(norms), k, v, padding);
-        } else {
-          Tensor norms = k.square().sum(2, true).add(NORM_EPS).sqrt();
-          o = LinearAttention.global(q, k.div(norms), v);
-        }
+        Tensor norms = kElu.square().sum(1, true).add(NORM_EPS).sqrt();
+        o = LinearAttention.global(q, kElu.div(norms), v);
       }
-      o = o.mul((float) (1.0 / Math.sqrt(dh))).permute(0, 2, 1, 3).reshape(batch, length, d);
+      o = o.mul((float) (1.0 / Math.sqrt(dh))).reshape(batch, length, d);
       return layerNorm.forward(NN.dropout(dense.forward(o), dropout, rng, isTraining()).add(x));
     }
 
@@ -356,9 +353,9 @@ public class LinRec extends SequenceModel {
     Tensor step(Tensor x, float[] sums, float[] keySquares) {
       int d = x.dim(2);
       int dh = d / heads;
-      Tensor q = LinearAttention.l2Normalize(query.forward(x).elu().reshape(1, heads, 1, dh), NORM_EPS);
-      Tensor k = key.forward(x).elu().reshape(1, heads, 1, dh);
-      Tensor v = value.forward(x).reshape(1, heads, 1, dh);
+      Tensor q = LinearAttention.l2Normalize(query.forward(x).elu().reshape(1, 1, heads, dh), NORM_EPS);
+      Tensor k = key.forward(x).elu().reshape(1, 1, heads, dh);
+      Tensor v = value.forward(x).reshape(1, 1, heads, dh);
       if (keyNorm == KeyNorm.POSITION) {
         k = LinearAttention.l2Normalize(k, NORM_EPS);
       } else {
@@ -368,20 +365,20 @@ public class LinRec extends SequenceModel {
           keySquares[c] += ks[c] * ks[c];
           norms[c] = (float) Math.sqrt(keySquares[c] + NORM_EPS);
         }
-        q = q.div(Tensor.of(norms, 1, heads, 1, dh));
+        q = q.div(Tensor.of(norms, 1, 1, heads, dh));
       }
       Tensor o = LinearAttention.step(sums, q, k, v, 1, heads).mul((float) (1.0 / Math.sqrt(dh)))
           .reshape(1, 1, d);
       return layerNorm.forward(dense.forward(o).add(x));
     }
 
-    /** [B, 1, L, 1] with 1 at real positions and 0 at padding. */
+    /** [B, L, 1, 1] with 1 at real positions and 0 at padding. */
     static Tensor keepMask(IntTensor padding, int batch, int length) {
       float[] keep = new float[batch * length];
       for (int i = 0; i < keep.length; i++) {
         keep[i] = padding == null || padding.get(i) == 0 ? 1f : 0f;
       }
-      return Tensor.of(keep, batch, 1, length, 1);
+      return Tensor.of(keep, batch, length, 1, 1);
     }
   }
 }

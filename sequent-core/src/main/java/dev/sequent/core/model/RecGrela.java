@@ -119,7 +119,7 @@ public class RecGrela extends SequenceModel {
     return h;
   }
 
-  /** The causal variant's padding: key mask [B, L], keep [B, L, 1] and real-key counts c_t [B, 1, L, 1]. */
+  /** The causal variant's padding: key mask [B, L], keep [B, L, 1] and real-key counts c_t [B, L, 1, 1]. */
   record Masks(IntTensor padding, Tensor keep, Tensor counts) {
     static Masks of(IntTensor inputs) {
       int batch = inputs.dim(0);
@@ -136,7 +136,7 @@ public class RecGrela extends SequenceModel {
           counts[i] = Math.max(1, c);
         }
       }
-      return new Masks(padding, Tensor.of(keep, batch, length, 1), Tensor.of(counts, batch, 1, length, 1));
+      return new Masks(padding, Tensor.of(keep, batch, length, 1), Tensor.of(counts, batch, length, 1, 1));
     }
   }
 
@@ -300,16 +300,16 @@ public class RecGrela extends SequenceModel {
       if (masks == null) {
         // (1/N)·R(Q)(R(K)ᵀV) over all N slots, divided by Q·mean(K) + 1e−6.
         Tensor numerator = LinearAttention.global(rq, rk, vh).mul(1f / length);
-        Tensor denominator = qh.bmm(kh.mean(2, true), false, true);
+        Tensor denominator = qh.mul(kh.mean(1, true)).sum(3, true);
         o = numerator.div(denominator.add(Z_EPS));
       } else {
         // num/c / (den/c + ε) = num / (den + ε·c), with running sums over real keys only.
         Tensor numerator = LinearAttention.causal(rq, rk, vh, masks.padding());
-        Tensor denominator = LinearAttention.causal(qh, kh, Tensor.full(1f, batch, heads, length, 1),
+        Tensor denominator = LinearAttention.causal(qh, kh, Tensor.full(1f, batch, length, heads, 1),
             masks.padding());
         o = numerator.div(denominator.add(masks.counts().mul(Z_EPS)));
       }
-      o = o.permute(0, 2, 1, 3).reshape(batch, length, d);
+      o = o.reshape(batch, length, d);
       return o.add(Seq.causalDepthwiseConv1d(v, convWeight, convBias).silu());
     }
 
@@ -325,7 +325,7 @@ public class RecGrela extends SequenceModel {
       Tensor rq = Seq.rope(q, p, config.ropeBase(), RopeStyle.INTERLEAVED);
       Tensor rk = Seq.rope(k, p, config.ropeBase(), RopeStyle.INTERLEAVED);
       Tensor numerator = LinearAttention.step(sums, rq, rk, x, 1, heads);
-      Tensor denominator = LinearAttention.step(keySums, q, k, Tensor.full(1f, 1, heads, 1, 1), 1, heads);
+      Tensor denominator = LinearAttention.step(keySums, q, k, Tensor.full(1f, 1, 1, heads, 1), 1, heads);
       Tensor o = numerator.div(denominator.add(Z_EPS * (position + 1))).reshape(1, 1, d);
       float[] input = x.toArray();
       float[] conv = Seq.causalDepthwiseConv1dStep(convHistory, input, convWeight, convBias);
@@ -333,9 +333,9 @@ public class RecGrela extends SequenceModel {
       return o.add(Tensor.of(conv, 1, 1, d).silu());
     }
 
-    /** [B, L, d] → [B, H, L, dh]. */
+    /** [B, L, d] viewed as [B, L, H, dh], the layout {@link LinearAttention} takes (no copy). */
     static Tensor heads(Tensor x, int batch, int length, int heads, int dh) {
-      return x.reshape(batch, length, heads, dh).permute(0, 2, 1, 3);
+      return x.reshape(batch, length, heads, dh);
     }
   }
 }
