@@ -92,7 +92,6 @@ public final class Arena implements AutoCloseable {
   /** Drops all pooled arrays. */
   public void release() {
     previousStep.clear();
-    footprintBytes = 0;
   }
 
   static float[] take(int size, boolean zeroed) {

@@ -64,6 +64,11 @@ public final class StepRunner {
     }
   }
 
+  /** Drops the buffers pooled for the next step (they are allocated again by it), e.g. to evaluate. */
+  public void releaseBuffers() {
+    arena.release();
+  }
+
   /** Bytes of the intermediate tensors and gradients the last step used (pooled for the next step). */
   public long stepBuffersBytes() {
     return arena.footprintBytes();

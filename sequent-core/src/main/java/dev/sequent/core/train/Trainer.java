@@ -162,6 +162,7 @@ public final class Trainer {
       }
     }
     double seconds = elapsedBefore + (System.nanoTime() - started) / 1e9;
+    runner.releaseBuffers();
     saveCheckpoint(latestCheckpoint(), seconds);
     if (Files.exists(bestCheckpoint())) {
       model.loadParameters(Checkpoint.read(bestCheckpoint()).parameters());
@@ -186,6 +187,8 @@ public final class Trainer {
 
   /** Validates, then updates the best checkpoint and the early-stopping state. */
   private void validate(double elapsed) throws IOException {
+    // The step's pooled buffers (most of training's memory) would sit beside the evaluation's own.
+    runner.releaseBuffers();
     model.train(false);
     Map<String, Double> metrics = validation.run(model);
     Double value = metrics.get(config.validMetric());
