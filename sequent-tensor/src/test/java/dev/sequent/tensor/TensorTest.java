@@ -248,4 +248,30 @@ class TensorTest {
       assertEquals(2f, again.get(0));
     }
   }
+
+  @Test
+  void batchedProductsAreTheSameWhetherSplitOverTheBatchOrInsideEachProduct() {
+    // 16 products of 120 x 120 x 120: one thread runs each product whole; three threads split the batch.
+    Rng rng = new Rng(11);
+    Tensor a = Tensor.normal(rng, 0f, 1f, 16, 120, 120).requiresGrad(true);
+    Tensor b = Tensor.normal(rng, 0f, 1f, 16, 120, 120).requiresGrad(true);
+    int threads = Parallel.threads();
+    try {
+      float[][] results = new float[2][];
+      float[][] gradients = new float[2][];
+      for (int run = 0; run < 2; run++) {
+        Parallel.setThreads(run == 0 ? 1 : 3);
+        Tensor c = a.bmm(b, false, true);
+        results[run] = c.toArray();
+        c.sum().backward();
+        gradients[run] = a.gradTensor().toArray();
+        a.zeroGrad();
+        b.zeroGrad();
+      }
+      assertArrayEquals(results[0], results[1]);
+      assertArrayEquals(gradients[0], gradients[1]);
+    } finally {
+      Parallel.setThreads(threads);
+    }
+  }
 }
