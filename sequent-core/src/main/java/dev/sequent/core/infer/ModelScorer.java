@@ -18,9 +18,12 @@ import dev.sequent.tensor.kernel.Kernels;
  * bias), so a score from {@link ScoredBatch#scoreItems} equals the one from {@link ScoredBatch#scoreRange}
  * bit for bit, as the evaluator's tie rule requires. The range path runs over a transposed copy of the
  * item table so the inner loop runs along items, vectorised by the engine's unfused
- * {@link Kernels#addScaled} (a rounded product then a rounded add, like the scalar loop).
+ * {@link Kernels#addScaledRows} (a rounded product then a rounded add, like the scalar loop).
  */
 public final class ModelScorer implements Scorer {
+  /** Items per cache block in {@link Hidden#scoreRange}: 128 items × 64 dims of the table = 32 KB (L1). */
+  private static final int ITEM_BLOCK = 128;
+
   private final SequenceModel model;
   private final int maxLength;
   private final int dim;
@@ -105,9 +108,7 @@ public final class ModelScorer implements Scorer {
   void scoreRange(float[] hidden, int hOff, int from, int to, float[] out, int outOff) {
     int n = to - from;
     java.util.Arrays.fill(out, outOff, outOff + n, 0f);
-    for (int k = 0; k < dim; k++) {
-      kernels.addScaled(hidden[hOff + k], itemsTransposed, k * ids + from, out, outOff, n);
-    }
+    kernels.addScaledRows(hidden, hOff, dim, itemsTransposed, from, ids, out, outOff, n);
     if (bias != null) {
       for (int j = 0; j < n; j++) {
         out[outOff + j] += bias[from + j];
@@ -144,8 +145,14 @@ public final class ModelScorer implements Scorer {
     public void scoreRange(int fromItem, int toItem, float[] out) {
       int n = toItem - fromItem;
       Parallel.forRange(rows, 4, (from, to) -> {
-        for (int r = from; r < to; r++) {
-          ModelScorer.this.scoreRange(hidden, r * dim, fromItem, toItem, out, r * n);
+        // Blocks of items outside, rows inside: a block of the transposed table (dim × ITEM_BLOCK floats)
+        // stays in cache while every row of this part is scored against it, instead of the whole table
+        // streaming from memory once per row.
+        for (int block = fromItem; block < toItem; block += ITEM_BLOCK) {
+          int end = Math.min(toItem, block + ITEM_BLOCK);
+          for (int r = from; r < to; r++) {
+            ModelScorer.this.scoreRange(hidden, r * dim, block, end, out, r * n + block - fromItem);
+          }
         }
       });
     }

@@ -59,6 +59,14 @@ public interface Kernels {
   void addScaled(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
 
   /**
+   * For each of {@code rows} rows r in order, out[outOff + i] += alphas[aOff + r] * x[xOff + r·ldx + i] for i
+   * in [0, n): the bits of {@link #addScaled} called once per row, with each output held in a register
+   * across the rows instead of being loaded and stored per row.
+   */
+  void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
+                     int n);
+
+  /**
    * Sum of x[off + i] for i in [0, n). The summation order depends only on n (not on timing, threads or
    * JIT state), so the same input always gives the same bits; it may differ from left-to-right order.
    */

@@ -106,6 +106,18 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
+                            int n) {
+    for (int i = 0; i < n; i++) {
+      float s = out[outOff + i];
+      for (int r = 0; r < rows; r++) {
+        s += alphas[aOff + r] * x[xOff + r * ldx + i];
+      }
+      out[outOff + i] = s;
+    }
+  }
+
+  @Override
   public void layerNormRow(float[] x, int xOff, float mean, float rstd, float[] gamma, int gOff, float[] beta,
                            int bOff, float[] xhat, int xhOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {

@@ -607,6 +607,45 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
+                            int n) {
+    int i = 0;
+    // Four vectors of outputs at a time: four independent add chains keep the adder busy.
+    for (; i <= n - 4 * L; i += 4 * L) {
+      FloatVector s0 = FloatVector.fromArray(S, out, outOff + i);
+      FloatVector s1 = FloatVector.fromArray(S, out, outOff + i + L);
+      FloatVector s2 = FloatVector.fromArray(S, out, outOff + i + 2 * L);
+      FloatVector s3 = FloatVector.fromArray(S, out, outOff + i + 3 * L);
+      for (int r = 0; r < rows; r++) {
+        FloatVector a = FloatVector.broadcast(S, alphas[aOff + r]);
+        int row = xOff + r * ldx + i;
+        s0 = s0.add(FloatVector.fromArray(S, x, row).mul(a));
+        s1 = s1.add(FloatVector.fromArray(S, x, row + L).mul(a));
+        s2 = s2.add(FloatVector.fromArray(S, x, row + 2 * L).mul(a));
+        s3 = s3.add(FloatVector.fromArray(S, x, row + 3 * L).mul(a));
+      }
+      s0.intoArray(out, outOff + i);
+      s1.intoArray(out, outOff + i + L);
+      s2.intoArray(out, outOff + i + 2 * L);
+      s3.intoArray(out, outOff + i + 3 * L);
+    }
+    for (; i <= n - L; i += L) {
+      FloatVector s0 = FloatVector.fromArray(S, out, outOff + i);
+      for (int r = 0; r < rows; r++) {
+        s0 = s0.add(FloatVector.fromArray(S, x, xOff + r * ldx + i).mul(FloatVector.broadcast(S, alphas[aOff + r])));
+      }
+      s0.intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      float s0 = out[outOff + i];
+      for (int r = 0; r < rows; r++) {
+        s0 += alphas[aOff + r] * x[xOff + r * ldx + i];
+      }
+      out[outOff + i] = s0;
+    }
+  }
+
+  @Override
   public void layerNormRow(float[] x, int xOff, float mean, float rstd, float[] gamma, int gOff, float[] beta,
                            int bOff, float[] xhat, int xhOff, float[] y, int yOff, int n) {
     FloatVector vMean = FloatVector.broadcast(S, mean);

@@ -31,6 +31,25 @@ class FusedKernelsTest {
 
   @ParameterizedTest
   @MethodSource("implementations")
+  void addScaledRowsHasTheBitsOfOneAddScaledPerRow(Kernels kernels) {
+    SplittableRandom rnd = new SplittableRandom(4);
+    int rows = 7;
+    for (int n : new int[] {0, 1, 15, 16, 17, 63, 64, 65, 200}) {
+      int ldx = n + 3;
+      float[] x = random(rnd, 2 + rows * ldx);
+      float[] alphas = random(rnd, rows + 1);
+      float[] out = random(rnd, n + 4);
+      float[] want = out.clone();
+      for (int r = 0; r < rows; r++) {
+        kernels.addScaled(alphas[1 + r], x, 2 + r * ldx, want, 4, n);
+      }
+      kernels.addScaledRows(alphas, 1, rows, x, 2, ldx, out, 4, n);
+      assertArrayEquals(want, out, kernels.name() + " n=" + n);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
   void subAddProductAndAddScaledAreExact(Kernels kernels) {
     SplittableRandom rnd = new SplittableRandom(3);
     for (int n : LENGTHS) {
