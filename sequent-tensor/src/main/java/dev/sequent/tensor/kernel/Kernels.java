@@ -53,15 +53,10 @@ public interface Kernels {
   void addProduct(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
 
   /**
-   * out[outOff + i] += alpha * x[xOff + i] for i in [0, n), unfused like {@link #addProduct}: unlike
-   * {@link #axpy}, every implementation gives the bits of the plain Java expression.
-   */
-  void addScaled(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
-
-  /**
    * For each of {@code rows} rows r in order, out[outOff + i] += alphas[aOff + r] * x[xOff + r·ldx + i] for i
-   * in [0, n): the bits of {@link #addScaled} called once per row, with each output held in a register
-   * across the rows instead of being loaded and stored per row.
+   * in [0, n), unfused like {@link #addProduct} (unlike {@link #axpy}, every implementation gives the bits of the
+   * plain Java loop), with each output held in a register across the rows instead of being loaded and stored per
+   * row.
    */
   void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
                      int n);

@@ -99,13 +99,6 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void addScaled(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
-    for (int i = 0; i < n; i++) {
-      out[outOff + i] += alpha * x[xOff + i];
-    }
-  }
-
-  @Override
   public void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
                             int n) {
     for (int i = 0; i < n; i++) {

@@ -594,19 +594,6 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void addScaled(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
-    FloatVector va = FloatVector.broadcast(S, alpha);
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      FloatVector p = FloatVector.fromArray(S, x, xOff + i).mul(va);
-      FloatVector.fromArray(S, out, outOff + i).add(p).intoArray(out, outOff + i);
-    }
-    for (; i < n; i++) {
-      out[outOff + i] += alpha * x[xOff + i];
-    }
-  }
-
-  @Override
   public void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
                             int n) {
     int i = 0;
