@@ -45,8 +45,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * The checkpoint should be an ML-1M LRURec run (accuracy does not matter). Sections:
  * <ol>
- *   <li>In-process: core's {@code LruRec.step} + {@code Recommender.topK} (tensor ops) against the
- *       server's path ({@code LruRecStepper} + the blocked vector scan), per call, median and p99.</li>
+ *   <li>In-process: core's {@code LruRec.step} (tensor ops) + {@code Recommender.topK} against the
+ *       server's path ({@code LruRecStepper} + {@code Recommender.topItems}, the same scan without raw ids),
+ *       per call, median and p99.</li>
  *   <li>HTTP library: the same trivial JSON endpoint on Jetty and on the JDK's built-in server, driven by
  *       the same client: the measured reason for the library choice.</li>
  *   <li>Server: 50% {@code POST /v1/users/{u}/events}, 50% {@code GET /v1/users/{u}/recommendations?k=10}
@@ -115,7 +116,7 @@ public final class ServerBench {
     float[] hidden = new float[d];
     int[] none = new int[0];
 
-    // Core's path: tensor ops on [1, 1, d] per step, boxed heap over a full score array.
+    // Core's path: tensor ops on [1, 1, d] per step; top-K as a list of Scored records with raw ids.
     RecurrentState coreState = core.initialState();
     Stats coreStep = time(20_000, () -> core.advance(coreState, 1 + rnd.nextInt(n)));
     float[] coreHidden = core.advance(coreState, 1);
@@ -134,13 +135,14 @@ public final class ServerBench {
 
     StringBuilder sb = new StringBuilder("## In-process: one event + top-10\n\n");
     sb.append("Per call on one thread, after warm-up; median and p99 of single-call times (µs). The server's ")
-        .append("path is LruRecStepper + the blocked vector scan; core's is LruRec.step (tensor ops) + ")
-        .append("Recommender.topK. Target: step + top-10 under 100 µs (product goal 20 µs).\n\n");
+        .append("path is LruRecStepper + Recommender.topItems (the blocked vector scan and a heap); core's is ")
+        .append("LruRec.step (tensor ops) + Recommender.topK (the same scan, as records with raw ids). ")
+        .append("Target: step + top-10 under 100 µs (product goal 20 µs).\n\n");
     sb.append("| what | path | median µs | p99 µs |\n|---|---|---|---|\n");
     sb.append(row("incremental step", "core LruRec.step", coreStep));
     sb.append(row("incremental step", "server LruRecStepper", step));
     sb.append(row("top-10 over " + n + " items", "core Recommender.topK", coreTop));
-    sb.append(row("top-10 over " + n + " items", "server ItemScan", top));
+    sb.append(row("top-10 over " + n + " items", "server Recommender.topItems", top));
     sb.append(row("**step + top-10**", "core", coreBoth));
     sb.append(row("**step + top-10**", "**server**", both));
     sb.append(row("full re-encode of a " + path.maxLength() + "-item window", "ModelScorer.encodeLast", encode));

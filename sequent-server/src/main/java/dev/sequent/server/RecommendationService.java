@@ -1,5 +1,6 @@
 package dev.sequent.server;
 
+import dev.sequent.core.infer.TopItems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -157,7 +158,7 @@ final class RecommendationService {
   }
 
   private static List<Item> rank(ServedModel m, float[] hidden, int k, int[] excluded) {
-    ItemScan.TopK top = m.topK(hidden, k, excluded);
+    TopItems top = m.topK(hidden, k, excluded);
     List<Item> out = new ArrayList<>(top.size());
     for (int i = 0; i < top.size(); i++) {
       int item = top.items()[i];

@@ -4,6 +4,7 @@ import dev.sequent.core.data.ItemTitles;
 import dev.sequent.core.infer.LruRecStepper;
 import dev.sequent.core.infer.ModelScorer;
 import dev.sequent.core.infer.Recommender;
+import dev.sequent.core.infer.TopItems;
 import dev.sequent.core.model.LruRec;
 import dev.sequent.core.model.RecurrentState;
 import dev.sequent.core.model.SequenceModel;
@@ -32,7 +33,6 @@ final class ServedModel {
   private final Instant loadedAt;
   private final Recommender recommender;
   private final LruRecStepper stepper;
-  private final ItemScan scan;
   private final ItemTitles titles;
   private final String titlesNote;
 
@@ -45,7 +45,6 @@ final class ServedModel {
     this.recommender = recommender;
     SequenceModel model = recommender.model();
     this.stepper = model instanceof LruRec lru ? new LruRecStepper(lru) : null;
-    this.scan = ItemScan.of(model);
     this.titles = titles;
     this.titlesNote = titlesNote;
   }
@@ -178,7 +177,8 @@ final class ServedModel {
     return ModelScorer.encodeLast(recommender.model(), new int[][] {history}, recommender.maxLength());
   }
 
-  ItemScan.TopK topK(float[] hidden, int k, int[] excludedSorted) {
-    return scan.topK(hidden, k, excludedSorted);
+  TopItems topK(float[] hidden, int k, int[] excludedSorted) {
+    return recommender.topItems(hidden, k,
+        excludedSorted.length == 0 ? null : item -> java.util.Arrays.binarySearch(excludedSorted, item) >= 0);
   }
 }

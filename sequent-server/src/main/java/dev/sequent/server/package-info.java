@@ -11,7 +11,7 @@
  * ({@link dev.sequent.server.StateStore}), snapshotted atomically to disk
  * ({@link dev.sequent.server.Snapshots}). An LRURec event is one allocation-free step
  * ({@code LruRecStepper}) plus an exact vectorised scan of the item table with a bounded heap
- * ({@link dev.sequent.server.ItemScan}).
+ * (core's {@code Recommender.topItems}, the evaluator's arithmetic).
  *
  * <h2>Why Jetty (12, core API, no servlets)</h2>
  * <ul>

@@ -16,22 +16,25 @@ import dev.sequent.tensor.kernel.Kernels;
  *
  * <p>Both scoring paths compute each score with the same loop (sum over the hidden axis in order, then the
  * bias), so a score from {@link ScoredBatch#scoreItems} equals the one from {@link ScoredBatch#scoreRange}
- * bit for bit, as the evaluator's tie rule requires. The range path runs over a transposed copy of the
- * item table so the inner loop runs along items, vectorised by the engine's unfused
+ * bit for bit, as the evaluator's tie rule requires. The range path runs over a blocked, transposed copy
+ * of the item table so the inner loop runs along items, vectorised by the engine's unfused
  * {@link Kernels#addScaledRows} (a rounded product then a rounded add, like the scalar loop).
  */
 public final class ModelScorer implements Scorer {
-  /** Items per cache block in {@link Hidden#scoreRange}: 128 items × 64 dims of the table = 32 KB (L1). */
-  private static final int ITEM_BLOCK = 128;
+  /**
+   * Items per block of the transposed table: 128 items × 64 dims = 32 KB, so a block stays in L1 while a
+   * batch's rows are scored against it, and one vector's scores are a few registers.
+   */
+  private static final int BLOCK = 128;
 
   private final SequenceModel model;
   private final int maxLength;
   private final int dim;
-  private final float[] itemsTransposed;
+  /** [blocks][dim][BLOCK]: itemsBlocked[(b·dim + k)·BLOCK + j] = E[b·BLOCK + j][k]; zero past the last id. */
+  private final float[] itemsBlocked;
   private final float[] items;
   private final float[] bias;
   private final Kernels kernels = Kernels.get();
-  private final int ids;
 
   /** Snapshots the model's output table; build a new scorer after the weights change. */
   public ModelScorer(SequenceModel model, int maxLength) {
@@ -39,12 +42,13 @@ public final class ModelScorer implements Scorer {
     this.maxLength = maxLength;
     this.dim = model.dim();
     Tensor table = model.itemEmbeddings();
-    this.ids = table.dim(0);
+    int ids = table.dim(0);
     this.items = table.toArray();
-    this.itemsTransposed = new float[items.length];
+    this.itemsBlocked = new float[(ids + BLOCK - 1) / BLOCK * BLOCK * dim];
     for (int i = 0; i < ids; i++) {
+      int block = i / BLOCK;
       for (int k = 0; k < dim; k++) {
-        itemsTransposed[k * ids + i] = items[i * dim + k];
+        itemsBlocked[(block * dim + k) * BLOCK + i % BLOCK] = items[i * dim + k];
       }
     }
     Tensor b = model.itemBias();
@@ -108,7 +112,12 @@ public final class ModelScorer implements Scorer {
   void scoreRange(float[] hidden, int hOff, int from, int to, float[] out, int outOff) {
     int n = to - from;
     java.util.Arrays.fill(out, outOff, outOff + n, 0f);
-    kernels.addScaledRows(hidden, hOff, dim, itemsTransposed, from, ids, out, outOff, n);
+    for (int start = from, end; start < to; start = end) {
+      int b = start / BLOCK;
+      end = Math.min(to, (b + 1) * BLOCK);
+      kernels.addScaledRows(hidden, hOff, dim, itemsBlocked, b * dim * BLOCK + start % BLOCK, BLOCK, out,
+          outOff + start - from, end - start);
+    }
     if (bias != null) {
       for (int j = 0; j < n; j++) {
         out[outOff + j] += bias[from + j];
@@ -145,13 +154,12 @@ public final class ModelScorer implements Scorer {
     public void scoreRange(int fromItem, int toItem, float[] out) {
       int n = toItem - fromItem;
       Parallel.forRange(rows, 4, (from, to) -> {
-        // Blocks of items outside, rows inside: a block of the transposed table (dim × ITEM_BLOCK floats)
-        // stays in cache while every row of this part is scored against it, instead of the whole table
-        // streaming from memory once per row.
-        for (int block = fromItem; block < toItem; block += ITEM_BLOCK) {
-          int end = Math.min(toItem, block + ITEM_BLOCK);
+        // Blocks of items outside, rows inside: a block of the table stays in cache while every row of this
+        // part is scored against it, instead of the whole table streaming from memory once per row.
+        for (int start = fromItem, end; start < toItem; start = end) {
+          end = Math.min(toItem, (start / BLOCK + 1) * BLOCK);
           for (int r = from; r < to; r++) {
-            ModelScorer.this.scoreRange(hidden, r * dim, block, end, out, r * n + block - fromItem);
+            ModelScorer.this.scoreRange(hidden, r * dim, start, end, out, r * n + start - fromItem);
           }
         }
       });

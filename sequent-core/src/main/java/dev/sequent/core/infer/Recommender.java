@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.IntPredicate;
 
 /**
@@ -21,7 +20,7 @@ import java.util.function.IntPredicate;
  * too). Models with {@link IncrementalModel} state can also be advanced one event at a time.
  *
  * <p>Scoring is an exact scan over every item (the same arithmetic as {@link ModelScorer}) with a bounded
- * heap for the top K. Thread-safe for concurrent calls once built (the model runs in eval mode and
+ * heap for the top K ({@link TopItems}). Thread-safe for concurrent calls once built (the model runs in eval mode and
  * without gradients; incremental states belong to their callers).
  */
 public final class Recommender {
@@ -34,6 +33,7 @@ public final class Recommender {
   private final int maxLength;
   private final String[] rawIds;
   private final Map<String, Integer> index;
+  private final ThreadLocal<float[]> scoreScratch;
 
   public Recommender(SequenceModel model, int maxLength, List<String> itemRawIds) {
     if (itemRawIds.size() != model.numItems()) {
@@ -43,6 +43,7 @@ public final class Recommender {
     this.model = model;
     this.maxLength = maxLength;
     this.scorer = new ModelScorer(model, maxLength);
+    this.scoreScratch = ThreadLocal.withInitial(() -> new float[model.numItems()]);
     this.rawIds = new String[itemRawIds.size() + 1];
     this.index = new HashMap<>(itemRawIds.size() * 2);
     for (int i = 0; i < itemRawIds.size(); i++) {
@@ -123,35 +124,25 @@ public final class Recommender {
 
   /** The k best items for a hidden vector, excluding padding and items where {@code exclude} is true. */
   public List<Scored> topK(float[] hidden, int k, IntPredicate exclude) {
-    int n = model.numItems();
-    float[] scores = new float[n];
-    scorer.scoreRange(hidden, 0, 1, n + 1, scores, 0);
-    // Min-heap of the best k so far: (score, then the smaller id wins ties, as a stable order).
-    PriorityQueue<Integer> heap = new PriorityQueue<>(Math.max(1, k), (a, b) -> {
-      int c = Float.compare(scores[a - 1], scores[b - 1]);
-      return c != 0 ? c : Integer.compare(b, a);
-    });
-    for (int item = 1; item <= n && k > 0; item++) {
-      if (exclude != null && exclude.test(item)) {
-        continue;
-      }
-      if (heap.size() < k) {
-        heap.add(item);
-      } else {
-        int worst = heap.peek();
-        float s = scores[item - 1];
-        if (s > scores[worst - 1]) {
-          heap.poll();
-          heap.add(item);
-        }
-      }
+    TopItems top = topItems(hidden, k, exclude);
+    List<Scored> out = new ArrayList<>(top.size());
+    for (int i = 0; i < top.size(); i++) {
+      out.add(new Scored(top.items()[i], rawIds[top.items()[i]], top.scores()[i]));
     }
-    List<Scored> out = new ArrayList<>(heap.size());
-    while (!heap.isEmpty()) {
-      int item = heap.poll();
-      out.add(new Scored(item, rawIds[item], scores[item - 1]));
-    }
-    java.util.Collections.reverse(out);
     return out;
+  }
+
+  /**
+   * {@link #topK} as dense ids and scores, without the raw ids; for callers that answer many requests. Items
+   * where {@code exclude} is true ({@code null}: none) are skipped.
+   */
+  public TopItems topItems(float[] hidden, int k, IntPredicate exclude) {
+    if (hidden.length != model.dim()) {
+      throw new IllegalArgumentException("hidden vector has " + hidden.length + " values, the model "
+          + model.dim());
+    }
+    float[] scores = scoreScratch.get();
+    scorer.scoreRange(hidden, 0, 1, model.numItems() + 1, scores, 0);
+    return TopItems.select(scores, model.numItems(), k, exclude);
   }
 }

@@ -6,6 +6,7 @@ import dev.sequent.core.eval.ScoredBatch;
 import dev.sequent.core.model.LruRec;
 import dev.sequent.core.model.SasRec;
 import dev.sequent.core.model.SequenceModel;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ModelScorerTest {
@@ -27,6 +28,21 @@ class ModelScorerTest {
               m.name() + " row " + r + " item " + items[r][j]);
         }
       }
+    }
+  }
+
+  @Test
+  void rangesStartingAndEndingInsideABlockScoreLikeSingleItems() {
+    LruRec m = new LruRec(LruRec.Config.defaults(300));
+    ScoredBatch batch = new ModelScorer(m, 10).encode(new int[][] {{4, 5, 6}});
+    // 100..270 starts inside the first 128-item block, spans the second and ends inside the third.
+    float[] range = new float[170];
+    batch.scoreRange(100, 270, range);
+    int[][] items = {IntStream.range(100, 270).toArray()};
+    float[][] single = new float[1][170];
+    batch.scoreItems(items, single);
+    for (int j = 0; j < 170; j++) {
+      assertEquals(Float.floatToIntBits(single[0][j]), Float.floatToIntBits(range[j]), "item " + (100 + j));
     }
   }
 

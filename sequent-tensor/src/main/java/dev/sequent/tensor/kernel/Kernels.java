@@ -70,6 +70,9 @@ public interface Kernels {
   /** Maximum of x[off + i] for i in [0, n) with {@link Math#max} semantics; -infinity when n is 0. */
   float max(float[] x, int off, int n);
 
+  /** The first index i in [from, to) with x[i] > threshold, or {@code to} when there is none. */
+  int firstAbove(float[] x, int from, int to, float threshold);
+
   /**
    * out[outOff + i] = exp(x[xOff + i] - shift) for i in [0, n), and returns the sum of the written values
    * (in a fixed order, as {@link #sum}). The core of softmax and chunked log-sum-exp: with shift = max(x)

@@ -189,6 +189,15 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public int firstAbove(float[] x, int from, int to, float threshold) {
+    int i = from;
+    while (i < to && !(x[i] > threshold)) {
+      i++;
+    }
+    return i;
+  }
+
+  @Override
   public float max(float[] x, int off, int n) {
     float m = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {

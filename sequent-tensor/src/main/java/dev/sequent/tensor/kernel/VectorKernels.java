@@ -597,12 +597,17 @@ final class VectorKernels implements Kernels {
   public void addScaledRows(float[] alphas, int aOff, int rows, float[] x, int xOff, int ldx, float[] out, int outOff,
                             int n) {
     int i = 0;
-    // Four vectors of outputs at a time: four independent add chains keep the adder busy.
-    for (; i <= n - 4 * L; i += 4 * L) {
+    // Eight vectors of outputs at a time (a 128-item block at 512 bits): independent add chains keep the
+    // adders busy, and each row's multiplier is broadcast once per eight vectors.
+    for (; i <= n - 8 * L; i += 8 * L) {
       FloatVector s0 = FloatVector.fromArray(S, out, outOff + i);
       FloatVector s1 = FloatVector.fromArray(S, out, outOff + i + L);
       FloatVector s2 = FloatVector.fromArray(S, out, outOff + i + 2 * L);
       FloatVector s3 = FloatVector.fromArray(S, out, outOff + i + 3 * L);
+      FloatVector s4 = FloatVector.fromArray(S, out, outOff + i + 4 * L);
+      FloatVector s5 = FloatVector.fromArray(S, out, outOff + i + 5 * L);
+      FloatVector s6 = FloatVector.fromArray(S, out, outOff + i + 6 * L);
+      FloatVector s7 = FloatVector.fromArray(S, out, outOff + i + 7 * L);
       for (int r = 0; r < rows; r++) {
         FloatVector a = FloatVector.broadcast(S, alphas[aOff + r]);
         int row = xOff + r * ldx + i;
@@ -610,11 +615,19 @@ final class VectorKernels implements Kernels {
         s1 = s1.add(FloatVector.fromArray(S, x, row + L).mul(a));
         s2 = s2.add(FloatVector.fromArray(S, x, row + 2 * L).mul(a));
         s3 = s3.add(FloatVector.fromArray(S, x, row + 3 * L).mul(a));
+        s4 = s4.add(FloatVector.fromArray(S, x, row + 4 * L).mul(a));
+        s5 = s5.add(FloatVector.fromArray(S, x, row + 5 * L).mul(a));
+        s6 = s6.add(FloatVector.fromArray(S, x, row + 6 * L).mul(a));
+        s7 = s7.add(FloatVector.fromArray(S, x, row + 7 * L).mul(a));
       }
       s0.intoArray(out, outOff + i);
       s1.intoArray(out, outOff + i + L);
       s2.intoArray(out, outOff + i + 2 * L);
       s3.intoArray(out, outOff + i + 3 * L);
+      s4.intoArray(out, outOff + i + 4 * L);
+      s5.intoArray(out, outOff + i + 5 * L);
+      s6.intoArray(out, outOff + i + 6 * L);
+      s7.intoArray(out, outOff + i + 7 * L);
     }
     for (; i <= n - L; i += L) {
       FloatVector s0 = FloatVector.fromArray(S, out, outOff + i);
@@ -804,6 +817,21 @@ final class VectorKernels implements Kernels {
       s += x[off + i];
     }
     return s;
+  }
+
+  @Override
+  public int firstAbove(float[] x, int from, int to, float threshold) {
+    // Used where most values are below the threshold (a top-K scan): test a vector at a time.
+    int i = from;
+    for (; i <= to - L; i += L) {
+      if (FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, threshold).anyTrue()) {
+        break;
+      }
+    }
+    while (i < to && !(x[i] > threshold)) {
+      i++;
+    }
+    return i;
   }
 
   @Override

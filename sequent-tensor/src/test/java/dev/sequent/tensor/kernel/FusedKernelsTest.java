@@ -168,4 +168,28 @@ class FusedKernelsTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @MethodSource("implementations")
+  void firstAboveFindsTheFirstValueStrictlyAboveTheThreshold(Kernels kernels) {
+    SplittableRandom rnd = new SplittableRandom(6);
+    for (int n : LENGTHS) {
+      float[] x = random(rnd, n + 5);
+      for (int trial = 0; trial < 20; trial++) {
+        int from = rnd.nextInt(3);
+        int to = Math.max(from, n + 5 - rnd.nextInt(3));
+        float threshold = (float) (rnd.nextDouble() * 2.2 - 0.1);
+        int want = from;
+        while (want < to && !(x[want] > threshold)) {
+          want++;
+        }
+        assertEquals(want, kernels.firstAbove(x, from, to, threshold), kernels.name() + " n=" + n);
+      }
+      // Equal is not above: the first value itself as threshold skips it.
+      if (n > 0) {
+        java.util.Arrays.fill(x, 0.5f);
+        assertEquals(n + 5, kernels.firstAbove(x, 0, n + 5, 0.5f), kernels.name() + " ties n=" + n);
+      }
+    }
+  }
 }
