@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +71,63 @@ class RealDataTest {
     // SASRec files are already 1..N: numeric raw-id order keeps the ids.
     assertEquals("1", dataset.items().rawId(1));
     assertEquals("3416", dataset.items().rawId(3416));
+  }
+
+  /**
+   * RecBole sorts each user's interactions by timestamp with a stable sort, so ratings in the same second
+   * keep their order in ratings.dat. SASRec's ml-1m.txt has exactly that order (checked here for the users
+   * whose raw ratings are available); the 5-core timestamp file orders them by movie id instead.
+   */
+  @Test
+  void sasRecMovieLens1mKeepsTheRatingsDatOrderOfSameSecondRatings() throws IOException {
+    SequenceDataset raw =
+        load("ml-1m/ratings_users_0001-2999_PARTIAL.dat.gz", InteractionFormat.groupLens(), PreprocessConfig.none());
+    SequenceDataset sas =
+        load("ml-1m/sasrec/ml-1m.txt.gz", InteractionFormat.sasRecPairs(), PreprocessConfig.none());
+    SequenceDataset byMovieId =
+        load("ml-1m/ml-1m_5core_timestamps.tsv.gz", InteractionFormat.tsv3(), PreprocessConfig.none());
+    Map<String, String> sasUser = readMapping("ml-1m/sasrec/sas_to_original_users.txt");
+    Map<String, String> sasItem = readMapping("ml-1m/sasrec/sas_to_original_items.txt");
+    int compared = 0;
+    int differentByMovieId = 0;
+    for (int u = 0; u < sas.numUsers(); u++) {
+      String user = sasUser.get(sas.users().rawId(u));
+      int rawUser = raw.users().indexOf(user);
+      if (rawUser < 0) {
+        continue;
+      }
+      List<String> expected = new ArrayList<>();
+      for (int item : raw.sequence(rawUser)) {
+        String movie = raw.items().rawId(item);
+        if (byMovieId.items().indexOf(movie) >= 0) {
+          expected.add(movie);
+        }
+      }
+      List<String> sasOrder = new ArrayList<>();
+      for (int item : sas.sequence(u)) {
+        sasOrder.add(sasItem.get(sas.items().rawId(item)));
+      }
+      assertEquals(expected, sasOrder, "user " + user);
+      List<String> movieIdOrder = new ArrayList<>();
+      for (int item : byMovieId.sequence(byMovieId.users().indexOf(user))) {
+        movieIdOrder.add(byMovieId.items().rawId(item));
+      }
+      differentByMovieId += movieIdOrder.equals(expected) ? 0 : 1;
+      compared++;
+    }
+    assertEquals(2_999, compared);
+    assertTrue(differentByMovieId > 2_500, differentByMovieId + " users differ");
+  }
+
+  private static Map<String, String> readMapping(String file) throws IOException {
+    Map<String, String> map = new HashMap<>();
+    for (String line : Files.readAllLines(SharedData.dataFile(file))) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length == 2) {
+        map.put(parts[0], parts[1]);
+      }
+    }
+    return map;
   }
 
   @Test
