@@ -20,8 +20,8 @@ import java.util.function.IntPredicate;
  * too). Models with {@link IncrementalModel} state can also be advanced one event at a time.
  *
  * <p>Scoring is an exact scan over every item (the same arithmetic as {@link ModelScorer}) with a bounded
- * heap for the top K ({@link TopItems}). Thread-safe for concurrent calls once built (the model runs in eval mode and
- * without gradients; incremental states belong to their callers).
+ * heap for the top K ({@link TopItems}). Thread-safe for concurrent calls once built (the model runs in eval
+ * mode and without gradients; incremental states belong to their callers).
  */
 public final class Recommender {
 
