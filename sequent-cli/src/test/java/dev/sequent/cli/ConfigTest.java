@@ -103,7 +103,8 @@ class ConfigTest {
         Map.entry("train.valid_metric=NDCG@7", "with K in eval.ks [5, 10, 20]"),
         Map.entry("data.format=xml", "unknown data.format 'xml'; valid: tsv3, csv, tsv"),
         Map.entry("data.filter=2-core", "valid: none, k-core, one-pass"),
-        Map.entry("data.samples=all", "unknown data.samples 'all'; valid: seq2seq, prefix"),
+        Map.entry("data.samples=all", "unknown data.samples 'all'; valid: seq2seq, sliding, prefix"),
+        Map.entry("data.window_stride=0", "data.window_stride must be >= 1"),
         Map.entry("data.max_length=0", "data.max_length must be >= 1"),
         Map.entry("data.min_rating=high", "data.min_rating must be a number or empty"),
         Map.entry("eval.ks=5,ten", "eval.ks must be a list of integers"),
@@ -116,6 +117,16 @@ class ConfigTest {
       assertTrue(e.getMessage().contains(message), assignment + " -> " + e.getMessage());
       assertEquals(assignment.substring(0, assignment.indexOf('=')), e.key(), assignment);
     });
+  }
+
+  @Test
+  void slidingWindowsNeedAStrideNoLongerThanTheWindow() {
+    ConfigException e = assertThrows(ConfigException.class, () -> new Experiment(Map.of("data.path", "x",
+        "data.samples", "sliding", "data.max_length", "50", "data.window_stride", "51")));
+    assertEquals("data.window_stride", e.key());
+    assertTrue(e.getMessage().contains("at most data.max_length (50)"), e.getMessage());
+    new Experiment(Map.of("data.path", "x", "data.samples", "sliding", "data.max_length", "50",
+        "data.window_stride", "50"));
   }
 
   @Test

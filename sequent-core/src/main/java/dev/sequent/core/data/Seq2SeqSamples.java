@@ -1,5 +1,7 @@
 package dev.sequent.core.data;
 
+import java.util.function.IntToLongFunction;
+
 /**
  * LRURec-style sequence-to-sequence training samples (models.md §2.5, LRURec's {@code
  * SASTrainDataset}): every position of a window predicts the next item.
@@ -30,7 +32,15 @@ package dev.sequent.core.data;
  * Padding#RIGHT} the first label is at position 0. Either way {@code labels[p]} follows {@code
  * inputs[p]}.
  *
- * <p>Only (user, start, end) triples are kept, 12 bytes per sample.
+ * <p><b>Sliding windows</b> ({@link #sliding}) label every training target exactly once, with at least
+ * L - S + 1 items of history once the user has more than L: the first window is the user's first L items
+ * (labelled at every position), then windows of L inputs end at m, m - S, m - 2S, … and label only their
+ * last S targets (the one nearest the start only those the first window does not label). This is
+ * what RecBole's prefix samples train on (each target with the last L items before it, at most), computed
+ * by a causal model in one pass per window: L / S times the work per target of the plain windows, for
+ * users longer than L.
+ *
+ * <p>Only (user, start, end, first label) are kept, 16 bytes per sample.
  */
 public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
   private final SequenceDataset dataset;
@@ -40,6 +50,8 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
   private final int[] users;
   private final int[] starts;
   private final int[] ends;
+  /** Positions before this one in a sample's window are inputs only (sliding windows). */
+  private final int[] labelsFrom;
 
   private Seq2SeqSamples(
       Split split, int maxLength, int stride, Padding padding, int count) {
@@ -50,6 +62,7 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
     this.users = new int[count];
     this.starts = new int[count];
     this.ends = new int[count];
+    this.labelsFrom = new int[count];
   }
 
   /** LRURec's rule: stride = L (its {@code sliding_window_size = 1.0}). */
@@ -63,30 +76,65 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
       throw new IllegalArgumentException(
           "maxLength and stride must be >= 1, got " + maxLength + " and " + stride);
     }
-    int users = split.dataset().numUsers();
-    long count = 0;
-    for (int u = 0; u < users; u++) {
-      count += samplesOf(split.trainingLength(u), maxLength, stride);
-    }
-    if (count > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("too many samples: " + count);
-    }
-    Seq2SeqSamples samples = new Seq2SeqSamples(split, maxLength, stride, padding, (int) count);
+    Seq2SeqSamples samples =
+        withRoomFor(split, maxLength, stride, padding, m -> samplesOf(m, maxLength, stride));
     int k = 0;
-    for (int u = 0; u < users; u++) {
+    for (int u = 0; u < split.dataset().numUsers(); u++) {
       int m = split.trainingLength(u);
       if (m == 0) {
         continue;
       }
       if ((long) m < (long) maxLength + stride) {
-        samples.set(k++, u, 0, m);
+        samples.set(k++, u, 0, m, 0);
       } else {
         for (int start = m - maxLength; start >= 0; start -= stride) {
-          samples.set(k++, u, start, start + maxLength);
+          samples.set(k++, u, start, start + maxLength, start);
         }
       }
     }
     return samples;
+  }
+
+  /** Sliding windows of L with stride S &le; L, every training target labelled once (see the class comment). */
+  public static Seq2SeqSamples sliding(Split split, int maxLength, int stride, Padding padding) {
+    if (maxLength < 1 || stride < 1 || stride > maxLength) {
+      throw new IllegalArgumentException(
+          "sliding windows need 1 <= stride <= maxLength, got stride " + stride + " and maxLength " + maxLength);
+    }
+    Seq2SeqSamples samples =
+        withRoomFor(split, maxLength, stride, padding, m -> slidingSamplesOf(m, maxLength, stride));
+    int k = 0;
+    for (int u = 0; u < split.dataset().numUsers(); u++) {
+      int m = split.trainingLength(u);
+      if (m == 0) {
+        continue;
+      }
+      samples.set(k++, u, 0, Math.min(m, maxLength), 0);
+      for (int end = m; end > maxLength; end -= stride) {
+        samples.set(k++, u, end - maxLength - 1, end, Math.max(maxLength, end - stride));
+      }
+    }
+    return samples;
+  }
+
+  /** Storage for all users' samples, {@code samplesOf(m)} for a user with m training items. */
+  private static Seq2SeqSamples withRoomFor(Split split, int maxLength, int stride, Padding padding,
+                                            IntToLongFunction samplesOf) {
+    long count = 0;
+    for (int u = 0; u < split.dataset().numUsers(); u++) {
+      count += samplesOf.applyAsLong(split.trainingLength(u));
+    }
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("too many samples: " + count);
+    }
+    return new Seq2SeqSamples(split, maxLength, stride, padding, (int) count);
+  }
+
+  static long slidingSamplesOf(int m, int maxLength, int stride) {
+    if (m == 0) {
+      return 0;
+    }
+    return 1 + Math.max(0, ((long) m - maxLength + stride - 1) / stride);
   }
 
   static long samplesOf(int m, int maxLength, int stride) {
@@ -99,10 +147,11 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
     return (m - maxLength) / stride + 1;
   }
 
-  private void set(int k, int user, int start, int end) {
+  private void set(int k, int user, int start, int end, int labelsFrom) {
     users[k] = user;
     starts[k] = start;
     ends[k] = end;
+    this.labelsFrom[k] = labelsFrom;
   }
 
   @Override
@@ -136,6 +185,11 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
     return ends[k];
   }
 
+  /** The first sequence position sample k labels (earlier positions of its window are inputs only). */
+  public int labelsFrom(int k) {
+    return labelsFrom[k];
+  }
+
   @Override
   public Seq2SeqBatch batch(int[] order, int from, int count) {
     int[] inputs = new int[count * maxLength];
@@ -151,9 +205,10 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
       int firstColumn = padding == Padding.LEFT ? maxLength - labelCount : 0;
       int rowOffset = row * maxLength + firstColumn;
       int firstLabel = end - labelCount;
+      int labelled = base + labelsFrom[k];
       for (int j = 0; j < labelCount; j++) {
         int q = firstLabel + j;
-        labels[rowOffset + j] = items[q];
+        labels[rowOffset + j] = q >= labelled ? items[q] : 0;
         inputs[rowOffset + j] = q - 1 >= start ? items[q - 1] : 0;
       }
       batchUsers[row] = users[k];

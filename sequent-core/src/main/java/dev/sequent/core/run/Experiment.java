@@ -121,6 +121,7 @@ public final class Experiment {
     m.put("data.cache_dir", "");
     m.put("data.max_length", "200");
     m.put("data.samples", "seq2seq");
+    m.put("data.window_stride", "50");
     m.put("model.name", "lrurec");
     TrainConfig.lruRecDefaults().toMap().forEach((k, v) -> m.put("train." + k, v));
     m.put("eval.valid_protocol", "full-exclude-input-window");
@@ -148,7 +149,7 @@ public final class Experiment {
 
   private static final List<String> FORMATS =
       List.of("tsv3", "csv", "tsv", "dat", "udata", "inter", "pairs", "sequences");
-  private static final List<String> SAMPLES = List.of("seq2seq", "prefix");
+  private static final List<String> SAMPLES = List.of("seq2seq", "sliding", "prefix");
   private static final List<String> METRIC_FAMILIES = List.of("HR", "Recall", "Hit", "NDCG", "MRR");
 
   /** Checks every value before any work starts, so a typo fails in milliseconds, not after preprocessing. */
@@ -167,6 +168,11 @@ public final class Experiment {
           + "timestamp, optional rating), got '" + config.get("data.columns") + "'");
     }
     requireAtLeast("data.max_length", 1);
+    requireAtLeast("data.window_stride", 1);
+    if (v.string("data.samples").equals("sliding") && v.integer("data.window_stride") > maxLength()) {
+      throw new ConfigException("data.window_stride", "data.window_stride must be at most data.max_length ("
+          + maxLength() + ") for sliding windows, got " + config.get("data.window_stride"));
+    }
     requireAtLeast("data.min_user_interactions", 0);
     requireAtLeast("data.min_item_interactions", 0);
     requireAtLeast("eval.batch_size", 1);
@@ -511,8 +517,10 @@ public final class Experiment {
     Padding padding = model.padding();
     return switch (config.get("data.samples")) {
       case "seq2seq" -> Seq2SeqSamples.of(split, maxLength(), padding);
+      case "sliding" -> Seq2SeqSamples.sliding(split, maxLength(), Integer.parseInt(config.get("data.window_stride")),
+          padding);
       case "prefix" -> PrefixSamples.training(split, maxLength(), padding);
-      default -> throw new ConfigException("data.samples", "data.samples must be seq2seq or prefix");
+      default -> throw new ConfigException("data.samples", "data.samples must be seq2seq, sliding or prefix");
     };
   }
 

@@ -2,6 +2,7 @@ package dev.sequent.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -130,5 +131,74 @@ class Seq2SeqSamplesTest {
     assertEquals(2, batch.size());
     assertArrayEquals(new int[] {11, 12, 0, 11}, batch.labels());
     assertArrayEquals(new int[] {1, 0}, batch.users());
+  }
+
+  @Test
+  void slidingWindowsLabelEveryTargetOnceWithTheLongestHistoryTheStrideAllows() {
+    // L = 3, S = 2, m = 6 (items 11..16): the first three items, then windows ending at 6 and 4.
+    Seq2SeqSamples samples = Seq2SeqSamples.sliding(splitWithTrainingLengths(6), 3, 2, Padding.LEFT);
+    assertEquals(3, samples.size());
+    Seq2SeqBatch batch = all(samples);
+    assertArrayEquals(new int[] {11, 12, 13}, row(batch.labels(), 0, 3));
+    assertArrayEquals(new int[] {0, 11, 12}, row(batch.inputs(), 0, 3));
+    assertArrayEquals(new int[] {0, 15, 16}, row(batch.labels(), 1, 3));
+    assertArrayEquals(new int[] {13, 14, 15}, row(batch.inputs(), 1, 3));
+    assertArrayEquals(new int[] {0, 0, 14}, row(batch.labels(), 2, 3));
+    assertArrayEquals(new int[] {11, 12, 13}, row(batch.inputs(), 2, 3));
+  }
+
+  @Test
+  void slidingWithStrideOneIsOnePrefixPerTargetBeyondL() {
+    // L = 3, S = 1, m = 5: targets 14 and 15 each get their own window of the three items before them.
+    Seq2SeqSamples samples = Seq2SeqSamples.sliding(splitWithTrainingLengths(5, 2), 3, 1, Padding.RIGHT);
+    assertEquals(3 + 1, samples.size());
+    Seq2SeqBatch batch = all(samples);
+    assertArrayEquals(new int[] {11, 12, 13}, row(batch.labels(), 0, 3));
+    assertArrayEquals(new int[] {0, 0, 15}, row(batch.labels(), 1, 3));
+    assertArrayEquals(new int[] {12, 13, 14}, row(batch.inputs(), 1, 3));
+    assertArrayEquals(new int[] {0, 0, 14}, row(batch.labels(), 2, 3));
+    assertArrayEquals(new int[] {11, 12, 13}, row(batch.inputs(), 2, 3));
+    // a user not longer than L: one right-padded sample, as with the plain windows
+    assertArrayEquals(new int[] {11, 12, 0}, row(batch.labels(), 3, 3));
+    assertArrayEquals(new int[] {0, 11, 0}, row(batch.inputs(), 3, 3));
+  }
+
+  @Test
+  void slidingCoversEachTargetExactlyOnceWithAtLeastLMinusSPlusOneItemsBeforeIt() {
+    int maxLength = 5;
+    for (int stride = 1; stride <= maxLength; stride++) {
+      for (int m = 1; m <= 17; m++) {
+        Seq2SeqSamples samples = Seq2SeqSamples.sliding(splitWithTrainingLengths(m), maxLength, stride, Padding.LEFT);
+        assertEquals(Seq2SeqSamples.slidingSamplesOf(m, maxLength, stride), samples.size());
+        Seq2SeqBatch batch = all(samples);
+        int[] times = new int[m];
+        for (int r = 0; r < samples.size(); r++) {
+          for (int j = 0; j < maxLength; j++) {
+            int label = batch.labels()[r * maxLength + j];
+            if (label == 0) {
+              continue;
+            }
+            int q = label - 11;
+            times[q]++;
+            int history = 0;
+            for (int i = 0; i <= j; i++) {
+              history += batch.inputs()[r * maxLength + i] != 0 ? 1 : 0;
+            }
+            if (q > 0) {
+              assertEquals(11 + q - 1, batch.inputs()[r * maxLength + j], "the input beside target " + q);
+            }
+            if (q < maxLength) {
+              assertEquals(q, history, "target " + q + " sees all items before it");
+            } else {
+              assertTrue(history >= maxLength - stride + 1 && history <= maxLength,
+                  "m " + m + " stride " + stride + " target " + q + " sees " + history);
+            }
+          }
+        }
+        for (int q = 0; q < m; q++) {
+          assertEquals(1, times[q], "m " + m + " stride " + stride + " target " + q);
+        }
+      }
+    }
   }
 }
