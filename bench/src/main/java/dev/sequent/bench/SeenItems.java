@@ -46,7 +46,8 @@ public final class SeenItems {
     Experiment.checkVocabulary(checkpoint, dataset);
     Split split = experiment.split(dataset);
     EvalSet cases = stage.equals("validation") ? split.validation() : split.test();
-    Recommender recommender = Recommender.load(checkpointFile);
+    Recommender recommender =
+        new Recommender(Experiment.loadModel(checkpoint), experiment.maxLength(), Experiment.itemIds(checkpoint));
 
     long hits = 0;
     long seen = 0;

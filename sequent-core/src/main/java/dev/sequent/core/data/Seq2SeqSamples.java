@@ -185,11 +185,6 @@ public final class Seq2SeqSamples implements SampleSet<Seq2SeqBatch> {
     return ends[k];
   }
 
-  /** The first sequence position sample k labels (earlier positions of its window are inputs only). */
-  public int labelsFrom(int k) {
-    return labelsFrom[k];
-  }
-
   @Override
   public Seq2SeqBatch batch(int[] order, int from, int count) {
     int[] inputs = new int[count * maxLength];
