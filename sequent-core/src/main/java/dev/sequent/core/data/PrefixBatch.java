@@ -1,5 +1,7 @@
 package dev.sequent.core.data;
 
+import java.util.Arrays;
+
 /**
  * A batch of prefix samples (RecBole style): one target per row, predicted from the most recent
  * items before it.
@@ -13,4 +15,12 @@ package dev.sequent.core.data;
  * @param users the user of each row
  */
 public record PrefixBatch(
-    int size, int maxLength, int[] inputs, int[] lengths, int[] targets, int[] users) {}
+    int size, int maxLength, int[] inputs, int[] lengths, int[] targets, int[] users) {
+
+  /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+  public PrefixBatch rows(int from, int to) {
+    return new PrefixBatch(to - from, maxLength, Arrays.copyOfRange(inputs, from * maxLength, to * maxLength),
+        Arrays.copyOfRange(lengths, from, to), Arrays.copyOfRange(targets, from, to),
+        Arrays.copyOfRange(users, from, to));
+  }
+}

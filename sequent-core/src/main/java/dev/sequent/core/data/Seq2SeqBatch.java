@@ -1,5 +1,7 @@
 package dev.sequent.core.data;
 
+import java.util.Arrays;
+
 /**
  * A batch of sequence-to-sequence samples, row-major {@code [size][maxLength]}: at every position
  * p, {@code labels[p]} is the item that follows {@code inputs[p]}; label 0 means "no loss here".
@@ -10,4 +12,11 @@ package dev.sequent.core.data;
  * @param labels next-item ids, {@code size * maxLength}
  * @param users the user of each row
  */
-public record Seq2SeqBatch(int size, int maxLength, int[] inputs, int[] labels, int[] users) {}
+public record Seq2SeqBatch(int size, int maxLength, int[] inputs, int[] labels, int[] users) {
+
+  /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+  public Seq2SeqBatch rows(int from, int to) {
+    return new Seq2SeqBatch(to - from, maxLength, Arrays.copyOfRange(inputs, from * maxLength, to * maxLength),
+        Arrays.copyOfRange(labels, from * maxLength, to * maxLength), Arrays.copyOfRange(users, from, to));
+  }
+}

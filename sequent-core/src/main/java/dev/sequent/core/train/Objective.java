@@ -30,8 +30,9 @@ import java.util.Map;
  * masked positions only.
  */
 final class Objective {
-  /** Mixed into the Cloze masks' seed, so they are independent of the negatives' stream. */
+  /** Mixed into the seeds of the Cloze masks and of the negatives, so the two streams are independent. */
   private static final long CLOZE_STREAM = 0x434C4F5A45L;
+  private static final long NEGATIVES_STREAM = 0x4E45474154L;
 
   private final SequenceModel model;
   private final TrainConfig config;
@@ -55,7 +56,11 @@ final class Objective {
     return lastTargets;
   }
 
-  Tensor loss(Object batch, long step) {
+  /**
+   * The mean loss of a batch, or of part {@code part} of a batch split into parts (micro-batches): each part
+   * draws its own negatives and Cloze masks, and part 0 draws what the unsplit batch would.
+   */
+  Tensor loss(Object batch, long step, int part) {
     Tensor hidden;
     IntTensor targets;
     int[] rowUsers;
@@ -65,7 +70,7 @@ final class Objective {
         throw new IllegalArgumentException(model.name() + " trains with the Cloze objective on sequence-to-sequence "
             + "windows; set data.samples to seq2seq");
       }
-      ClozeBatch b = cloze.mask(windows, Seeds.derive(config.seed(), CLOZE_STREAM, step));
+      ClozeBatch b = cloze.mask(windows, streamSeed(CLOZE_STREAM, step, part));
       int length = b.maxLength();
       hidden = model.encode(new IntTensor(b.inputs(), b.size(), length)).reshape(b.size() * length, model.dim());
       targets = new IntTensor(b.labels(), b.size() * length);
@@ -94,7 +99,7 @@ final class Objective {
       rowUsers = b.users();
     }
     lastTargets = countNonZero(targets.data());
-    Rng rng = new Rng(Seeds.derive(config.seed(), 0x4E45474154L, step));
+    Rng rng = new Rng(streamSeed(NEGATIVES_STREAM, step, part));
     switch (config.loss()) {
       case "ce":
         return Losses.crossEntropy(hidden, model.itemEmbeddings(), model.itemBias(), targets, 0, config.ceChunk());
@@ -107,6 +112,10 @@ final class Objective {
         return Losses.bceWithNegatives(hidden, model.itemEmbeddings(), targets,
             new IntTensor(unseenNegatives(targets.data(), rowUsers, k, rng), targets.size(), k), 0);
     }
+  }
+
+  private long streamSeed(long stream, long step, int part) {
+    return part == 0 ? Seeds.derive(config.seed(), stream, step) : Seeds.derive(config.seed(), stream, step, part);
   }
 
   /** Label 0 means no target (padding, or a position the Cloze rule left unmasked). */

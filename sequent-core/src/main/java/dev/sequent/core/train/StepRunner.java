@@ -1,5 +1,7 @@
 package dev.sequent.core.train;
 
+import dev.sequent.core.data.PrefixBatch;
+import dev.sequent.core.data.Seq2SeqBatch;
 import dev.sequent.core.data.SequenceDataset;
 import dev.sequent.core.model.SequenceModel;
 import dev.sequent.tensor.Arena;
@@ -11,8 +13,8 @@ import dev.sequent.tensor.optim.LrSchedule;
 import dev.sequent.tensor.optim.ParamGroups;
 
 /**
- * One optimizer step on a batch: loss, NaN guard, backward, gradient clipping, learning-rate schedule,
- * AdamW. The step's intermediate buffers come from an {@link Arena} reused across steps.
+ * One optimizer step on a batch: loss, NaN guard, backward (in parts of {@code micro_batch_size} rows, if
+ * set), gradient clipping, learning-rate schedule, AdamW. The step's intermediate buffers come from an {@link Arena} reused across steps.
  */
 public final class StepRunner {
   private final SequenceModel model;
@@ -21,6 +23,7 @@ public final class StepRunner {
   private final Adam optimizer;
   private final LrSchedule schedule;
   private final Arena arena = new Arena();
+  private int lastTargets;
 
   /**
    * @param totalSteps the planned number of steps (for decaying schedules)
@@ -49,19 +52,56 @@ public final class StepRunner {
 
   /** Trains on one batch ({@code Seq2SeqBatch} or {@code PrefixBatch}); {@code step} counts from 0. */
   public float step(Object batch, long step) {
-    model.train(true);
-    try (Arena a = arena.open()) {
-      Tensor loss = Losses.requireFinite(objective.loss(batch, step), "training step " + (step + 1));
-      float value = loss.item();
-      loss.backward();
-      if (config.clipNorm() > 0) {
-        GradClip.clipNorm(model.namedParameters(), config.clipNorm());
-      }
-      optimizer.setLr(schedule.lr(step));
-      optimizer.step();
-      optimizer.zeroGrad();
-      return value;
+    float loss = accumulateGradients(batch, step);
+    if (config.clipNorm() > 0) {
+      GradClip.clipNorm(model.namedParameters(), config.clipNorm());
     }
+    optimizer.setLr(schedule.lr(step));
+    optimizer.step();
+    optimizer.zeroGrad();
+    return loss;
+  }
+
+  /**
+   * Adds the batch's loss gradient to the parameters' gradients and returns the loss. A batch of more than
+   * {@code micro_batch_size} rows is split into parts of that many rows, each with its own forward and
+   * backward pass and its own buffers; each part's mean loss is weighted by its share of the batch's
+   * targets, so the gradient is the whole batch's (up to rounding, and to the random draws of dropout,
+   * negatives and Cloze masks, which differ per part).
+   */
+  float accumulateGradients(Object batch, long step) {
+    model.train(true);
+    int rows = rows(batch);
+    int partRows = config.microBatchSize() > 0 ? Math.min(config.microBatchSize(), rows) : rows;
+    boolean split = partRows < rows;
+    double weightedLoss = 0;
+    long targets = 0;
+    for (int from = 0, part = 0; from < rows; from += partRows, part++) {
+      try (Arena a = arena.open()) {
+        Object partBatch = split ? rows(batch, from, Math.min(rows, from + partRows)) : batch;
+        Tensor loss = Losses.requireFinite(objective.loss(partBatch, step, part), "training step " + (step + 1));
+        int partTargets = objective.lastTargets();
+        (split ? loss.mul(partTargets) : loss).backward();
+        weightedLoss += (double) loss.item() * partTargets;
+        targets += partTargets;
+      }
+    }
+    lastTargets = (int) targets;
+    if (targets == 0) {
+      return 0f;
+    }
+    if (split) {
+      GradClip.scale(model.namedParameters(), (float) (1.0 / targets));
+    }
+    return (float) (weightedLoss / targets);
+  }
+
+  private static int rows(Object batch) {
+    return batch instanceof Seq2SeqBatch b ? b.size() : ((PrefixBatch) batch).size();
+  }
+
+  private static Object rows(Object batch, int from, int to) {
+    return batch instanceof Seq2SeqBatch b ? b.rows(from, to) : ((PrefixBatch) batch).rows(from, to);
   }
 
   /** Drops the buffers pooled for the next step (they are allocated again by it), e.g. to evaluate. */
@@ -79,6 +119,6 @@ public final class StepRunner {
    * Cloze models the masked ones.
    */
   public int lastTargets() {
-    return objective.lastTargets();
+    return lastTargets;
   }
 }

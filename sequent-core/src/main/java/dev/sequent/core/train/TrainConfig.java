@@ -14,6 +14,8 @@ import java.util.Map;
  * @param maxHours stop at the first validation after this many hours of training, all sessions of the run
  *     together (0 = no limit): a time-boxed run still ends with a validated best checkpoint and its test
  * @param batchSize samples per step
+ * @param microBatchSize samples per forward and backward pass (0 = the whole batch): a larger batch is split
+ *     and its gradients accumulated into the same update, with less memory
  * @param learningRate peak learning rate
  * @param warmupSteps linear warm-up steps (0 = none)
  * @param schedule "constant", "linear" (decay to 0 at the last step) or "cosine"
@@ -35,7 +37,7 @@ import java.util.Map;
  * @param seed seed of the sample order and of sampled negatives
  */
 public record TrainConfig(
-    int epochs, long maxSteps, double maxHours, int batchSize, double learningRate, long warmupSteps, String schedule,
+    int epochs, long maxSteps, double maxHours, int batchSize, int microBatchSize, double learningRate, long warmupSteps, String schedule,
     double beta1, double beta2, double adamEps, double weightDecay, List<String> noDecay, double clipNorm,
     String loss, int negatives, boolean logQ, int ceChunk, long evalEverySteps, boolean evalAtStart,
     String validMetric, int stoppingStep, long checkpointEverySteps, long seed) {
@@ -46,6 +48,7 @@ public record TrainConfig(
     require(maxSteps >= 0, "max_steps must be >= 0, got " + maxSteps);
     require(maxHours >= 0, "max_hours must be >= 0, got " + maxHours);
     require(batchSize >= 1, "train_batch_size must be >= 1, got " + batchSize);
+    require(microBatchSize >= 0, "micro_batch_size must be >= 0, got " + microBatchSize);
     require(learningRate > 0, "learning_rate must be > 0, got " + learningRate);
     require(List.of("constant", "linear", "cosine").contains(schedule),
         "schedule must be constant, linear or cosine, got '" + schedule + "'");
@@ -63,7 +66,7 @@ public record TrainConfig(
 
   /** The LRURec official settings: AdamW 1e-3, eps 1e-9, wd 0.01 except bias/layer_norm, clip 5, CE. */
   public static TrainConfig lruRecDefaults() {
-    return new TrainConfig(500, 0, 0, 128, 1e-3, 0, "constant", 0.9, 0.999, 1e-9, 0.01,
+    return new TrainConfig(500, 0, 0, 128, 0, 1e-3, 0, "constant", 0.9, 0.999, 1e-9, 0.01,
         List.of("bias", "layer_norm"), 5.0, "ce", 0, false, 4096, 500, true, "Recall@10", 10, 0, 42);
   }
 
@@ -86,6 +89,7 @@ public record TrainConfig(
     m.put("max_steps", Long.toString(maxSteps));
     m.put("max_hours", Double.toString(maxHours));
     m.put("train_batch_size", Integer.toString(batchSize));
+    m.put("micro_batch_size", Integer.toString(microBatchSize));
     m.put("learning_rate", Double.toString(learningRate));
     m.put("warmup_steps", Long.toString(warmupSteps));
     m.put("schedule", schedule);
@@ -112,7 +116,7 @@ public record TrainConfig(
     Values v = new Values(m);
     String noDecay = v.string("no_decay");
     return new TrainConfig(v.integer("epochs"), v.longValue("max_steps"), v.number("max_hours"),
-        v.integer("train_batch_size"),
+        v.integer("train_batch_size"), v.integer("micro_batch_size"),
         v.number("learning_rate"), v.longValue("warmup_steps"), v.string("schedule"), v.number("beta1"),
         v.number("beta2"), v.number("adam_eps"), v.number("weight_decay"),
         noDecay.isBlank() ? List.of() : List.of(noDecay.split("\\s*,\\s*")), v.number("clip_grad_norm"),

@@ -43,20 +43,24 @@ public final class GradClip {
     }
     double coef = maxNorm / (norm + 1e-6);
     if (coef < 1.0) {
-      float c = (float) coef;
-      for (Tensor p : params.values()) {
-        if (p.hasGrad()) {
-          float[] g = p.grad();
-          int off = p.offset();
-          Parallel.forRange(p.size(), 1 << 15, (from, to) -> {
-            for (int i = off + from; i < off + to; i++) {
-              g[i] *= c;
-            }
-          });
-        }
-      }
+      scale(params, (float) coef);
     }
     return norm;
+  }
+
+  /** Multiplies every gradient by {@code factor}. */
+  public static void scale(Map<String, Tensor> params, float factor) {
+    for (Tensor p : params.values()) {
+      if (p.hasGrad()) {
+        float[] g = p.grad();
+        int off = p.offset();
+        Parallel.forRange(p.size(), 1 << 15, (from, to) -> {
+          for (int i = off + from; i < off + to; i++) {
+            g[i] *= factor;
+          }
+        });
+      }
+    }
   }
 
   private static double sumOfSquares(float[] g, int off, int n) {
