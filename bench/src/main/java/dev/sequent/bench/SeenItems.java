@@ -46,8 +46,7 @@ public final class SeenItems {
     Experiment.checkVocabulary(checkpoint, dataset);
     Split split = experiment.split(dataset);
     EvalSet cases = stage.equals("validation") ? split.validation() : split.test();
-    Recommender recommender =
-        new Recommender(Experiment.loadModel(checkpoint), experiment.maxLength(), Experiment.itemIds(checkpoint));
+    Recommender recommender = Recommender.of(checkpoint);
 
     long hits = 0;
     long seen = 0;

@@ -57,8 +57,7 @@ final class RecommendCommand extends CheckpointCommand implements Callable<Integ
   @Override
   public Integer call() throws Exception {
     Experiment experiment = experiment();
-    Recommender recommender = new Recommender(Experiment.loadModel(checkpoint()),
-        Integer.parseInt(checkpoint().require("config.data.max_length")), Experiment.itemIds(checkpoint()));
+    Recommender recommender = Recommender.of(checkpoint());
     ItemTitles titles = titles(experiment);
     List<String> history;
     String who;

@@ -6,10 +6,8 @@ import dev.sequent.core.model.SequenceModel;
 import dev.sequent.core.run.Experiment;
 import dev.sequent.core.train.Checkpoint;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +54,16 @@ public final class Recommender {
   /** Loads a checkpoint written by the trainer (weights, model config and item vocabulary). */
   public static Recommender load(Path checkpointFile) throws IOException {
     Checkpoint checkpoint = Checkpoint.read(checkpointFile);
-    byte[] items = checkpoint.section("items");
-    if (items == null) {
+    if (checkpoint.section("items") == null) {
       throw new IOException(checkpointFile + " has no item vocabulary; it was not written by a training run");
     }
-    List<String> ids = Arrays.asList(new String(items, StandardCharsets.UTF_8).split("\n", -1));
-    SequenceModel model = Experiment.loadModel(checkpoint);
-    return new Recommender(model, Integer.parseInt(checkpoint.require("config.data.max_length")), ids);
+    return of(checkpoint);
+  }
+
+  /** The recommender of a checkpoint already read. */
+  public static Recommender of(Checkpoint checkpoint) {
+    return new Recommender(Experiment.loadModel(checkpoint),
+        Integer.parseInt(checkpoint.require("config.data.max_length")), Experiment.itemIds(checkpoint));
   }
 
   public SequenceModel model() {
