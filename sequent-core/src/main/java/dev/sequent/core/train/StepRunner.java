@@ -14,7 +14,8 @@ import dev.sequent.tensor.optim.ParamGroups;
 
 /**
  * One optimizer step on a batch: loss, NaN guard, backward (in parts of {@code micro_batch_size} rows, if
- * set), gradient clipping, learning-rate schedule, AdamW. The step's intermediate buffers come from an {@link Arena} reused across steps.
+ * set), gradient clipping, learning-rate schedule, AdamW. The intermediate buffers of a step (of a part) come
+ * from an {@link Arena} reused across steps.
  */
 public final class StepRunner {
   private final SequenceModel model;
@@ -71,7 +72,7 @@ public final class StepRunner {
    */
   float accumulateGradients(Object batch, long step) {
     model.train(true);
-    int rows = rows(batch);
+    int rows = rowCount(batch);
     int partRows = config.microBatchSize() > 0 ? Math.min(config.microBatchSize(), rows) : rows;
     boolean split = partRows < rows;
     double weightedLoss = 0;
@@ -96,7 +97,7 @@ public final class StepRunner {
     return (float) (weightedLoss / targets);
   }
 
-  private static int rows(Object batch) {
+  private static int rowCount(Object batch) {
     return batch instanceof Seq2SeqBatch b ? b.size() : ((PrefixBatch) batch).size();
   }
 
