@@ -15,9 +15,9 @@ import java.util.Arrays;
  * @param users the user of each row
  */
 public record PrefixBatch(
-    int size, int maxLength, int[] inputs, int[] lengths, int[] targets, int[] users) {
+    int size, int maxLength, int[] inputs, int[] lengths, int[] targets, int[] users) implements RowBatch {
 
-  /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+  @Override
   public PrefixBatch rows(int from, int to) {
     return new PrefixBatch(to - from, maxLength, Arrays.copyOfRange(inputs, from * maxLength, to * maxLength),
         Arrays.copyOfRange(lengths, from, to), Arrays.copyOfRange(targets, from, to),

@@ -12,9 +12,10 @@ import java.util.Arrays;
  * @param labels next-item ids, {@code size * maxLength}
  * @param users the user of each row
  */
-public record Seq2SeqBatch(int size, int maxLength, int[] inputs, int[] labels, int[] users) {
+public record Seq2SeqBatch(int size, int maxLength, int[] inputs, int[] labels, int[] users)
+    implements RowBatch {
 
-  /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+  @Override
   public Seq2SeqBatch rows(int from, int to) {
     return new Seq2SeqBatch(to - from, maxLength, Arrays.copyOfRange(inputs, from * maxLength, to * maxLength),
         Arrays.copyOfRange(labels, from * maxLength, to * maxLength), Arrays.copyOfRange(users, from, to));

@@ -1,7 +1,6 @@
 package dev.sequent.core.train;
 
-import dev.sequent.core.data.PrefixBatch;
-import dev.sequent.core.data.Seq2SeqBatch;
+import dev.sequent.core.data.RowBatch;
 import dev.sequent.core.data.SequenceDataset;
 import dev.sequent.core.model.SequenceModel;
 import dev.sequent.tensor.Arena;
@@ -72,14 +71,15 @@ public final class StepRunner {
    */
   float accumulateGradients(Object batch, long step) {
     model.train(true);
-    int rows = rowCount(batch);
+    RowBatch whole = (RowBatch) batch;
+    int rows = whole.size();
     int partRows = config.microBatchSize() > 0 ? Math.min(config.microBatchSize(), rows) : rows;
     boolean split = partRows < rows;
     double weightedLoss = 0;
     long targets = 0;
     for (int from = 0, part = 0; from < rows; from += partRows, part++) {
       try (Arena a = arena.open()) {
-        Object partBatch = split ? rows(batch, from, Math.min(rows, from + partRows)) : batch;
+        RowBatch partBatch = split ? whole.rows(from, Math.min(rows, from + partRows)) : whole;
         Tensor loss = Losses.requireFinite(objective.loss(partBatch, step, part), "training step " + (step + 1));
         int partTargets = objective.lastTargets();
         (split ? loss.mul(partTargets) : loss).backward();
@@ -95,14 +95,6 @@ public final class StepRunner {
       GradClip.scale(model.namedParameters(), (float) (1.0 / targets));
     }
     return (float) (weightedLoss / targets);
-  }
-
-  private static int rowCount(Object batch) {
-    return batch instanceof Seq2SeqBatch b ? b.size() : ((PrefixBatch) batch).size();
-  }
-
-  private static Object rows(Object batch, int from, int to) {
-    return batch instanceof Seq2SeqBatch b ? b.rows(from, to) : ((PrefixBatch) batch).rows(from, to);
   }
 
   /** Drops the buffers pooled for the next step (they are allocated again by it), e.g. to evaluate. */

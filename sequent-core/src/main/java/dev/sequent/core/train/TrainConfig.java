@@ -37,10 +37,11 @@ import java.util.Map;
  * @param seed seed of the sample order and of sampled negatives
  */
 public record TrainConfig(
-    int epochs, long maxSteps, double maxHours, int batchSize, int microBatchSize, double learningRate, long warmupSteps, String schedule,
-    double beta1, double beta2, double adamEps, double weightDecay, List<String> noDecay, double clipNorm,
-    String loss, int negatives, boolean logQ, int ceChunk, long evalEverySteps, boolean evalAtStart,
-    String validMetric, int stoppingStep, long checkpointEverySteps, long seed) {
+    int epochs, long maxSteps, double maxHours, int batchSize, int microBatchSize, double learningRate,
+    long warmupSteps, String schedule, double beta1, double beta2, double adamEps, double weightDecay,
+    List<String> noDecay, double clipNorm, String loss, int negatives, boolean logQ, int ceChunk,
+    long evalEverySteps, boolean evalAtStart, String validMetric, int stoppingStep, long checkpointEverySteps,
+    long seed) {
 
   public TrainConfig {
     noDecay = List.copyOf(noDecay);
