@@ -3,14 +3,22 @@ package dev.sequent.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sequent.bench.RecBoleMl1mOrder.Rating;
+import dev.sequent.core.data.DataSource;
+import dev.sequent.core.data.InteractionFormat;
+import dev.sequent.core.data.PreprocessConfig;
+import dev.sequent.core.data.SequenceDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +68,48 @@ class RecBoleMl1mOrderTest {
     Path tsv = Files.writeString(tmp.resolve("core.tsv"), "2\t48\t978824351\n2\tx\t1\n");
     IOException e = assertThrows(IOException.class, () -> RecBoleMl1mOrder.read(tsv, "\t"));
     assertTrue(e.getMessage().contains("core.tsv:2") && e.getMessage().contains("2\tx\t1"), e.getMessage());
+  }
+
+  /**
+   * On the real ratings.dat rows of users 1–2999: the builder's order equals what the core's {@code recbole}
+   * tie rule makes of the same file, and it differs from the clock where the class comment says.
+   */
+  @Test
+  void realRatingsFollowTheRecBoleTieRule() throws IOException {
+    Path dir = Path.of("../../shared/data/ml-1m");
+    if (!Files.isDirectory(dir)) {
+      dir = Path.of("../shared/data/ml-1m");
+    }
+    assumeTrue(Files.isRegularFile(dir.resolve(RecBoleMl1mOrder.RAW)), "no " + dir + "; skipping a real-data test");
+    Map<Integer, List<Rating>> raw = RecBoleMl1mOrder.read(dir.resolve(RecBoleMl1mOrder.RAW), "::");
+    Map<Integer, List<Rating>> fiveCore = RecBoleMl1mOrder.read(dir.resolve(RecBoleMl1mOrder.FIVE_CORE), "\t");
+    SequenceDataset recBole = SequenceDataset.load(DataSource.of(dir.resolve(RecBoleMl1mOrder.RAW),
+        InteractionFormat.groupLens()), PreprocessConfig.none().withTieRule(PreprocessConfig.TieRule.RECBOLE));
+    int sameStep = 0;
+    int pairs = 0;
+    int testItemsMoved = 0;
+    for (Map.Entry<Integer, List<Rating>> user : raw.entrySet()) {
+      List<Rating> core = fiveCore.get(user.getKey());
+      List<Integer> built = movies(RecBoleMl1mOrder.recBoleOrder(core, user.getValue(), Map.of()));
+      Set<Integer> coreMovies = new HashSet<>(movies(core));
+      List<Integer> expected = new ArrayList<>();
+      for (int item : recBole.sequence(recBole.users().indexOf(Integer.toString(user.getKey())))) {
+        int movie = Integer.parseInt(recBole.items().rawId(item));
+        if (coreMovies.contains(movie)) {
+          expected.add(movie);
+        }
+      }
+      assertEquals(expected, built, "user " + user.getKey());
+      List<Rating> ordered = RecBoleMl1mOrder.recBoleOrder(core, user.getValue(), Map.of());
+      for (int i = 1; i < ordered.size(); i++) {
+        sameStep += (float) ordered.get(i).seconds() == (float) ordered.get(i - 1).seconds() ? 1 : 0;
+        pairs++;
+      }
+      testItemsMoved += built.get(built.size() - 1).equals(core.get(core.size() - 1).movie()) ? 0 : 1;
+    }
+    assertEquals(2_999, raw.size());
+    assertEquals(0.72, (double) sameStep / pairs, 0.01);
+    assertTrue(testItemsMoved > 1_000, testItemsMoved + " test items differ from the (time, movie id) order");
   }
 
   private static List<Integer> movies(List<Rating> ratings) {

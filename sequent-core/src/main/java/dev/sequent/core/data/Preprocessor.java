@@ -145,6 +145,8 @@ public final class Preprocessor {
             int byTime = Long.compare(raw.timestamp(a), raw.timestamp(b));
             return byTime != 0 ? byTime : Integer.compare(itemRank[raw.itemCode(a)], itemRank[raw.itemCode(b)]);
           };
+    } else if (config.tieRule() == PreprocessConfig.TieRule.RECBOLE) {
+      order = (a, b) -> Float.compare(raw.timestamp(a), raw.timestamp(b));
     } else {
       order = (a, b) -> Long.compare(raw.timestamp(a), raw.timestamp(b));
     }

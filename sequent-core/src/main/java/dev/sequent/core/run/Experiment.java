@@ -499,7 +499,7 @@ public final class Experiment {
         return t;
       }
     }
-    throw new ConfigException("data.tie_rule", "unknown data.tie_rule '" + name + "'; valid: stable, item-id");
+    throw new ConfigException("data.tie_rule", "unknown data.tie_rule '" + name + "'; valid: stable, item-id, recbole");
   }
 
   /** The split of every run: leave-one-out (last item test, second-last validation). */

@@ -77,6 +77,19 @@ class PreprocessorTest {
   }
 
   @Test
+  void recboleRuleComparesTimestampsAsFloats() {
+    // As floats 978300719 and 978300760 are both 978300736 (steps of 64 s); 978300769 is 978300800.
+    RawInteractions raw = RawInteractions.create(true, false);
+    raw.add("u", "a", 978300769L, 0);
+    raw.add("u", "b", 978300760L, 0);
+    raw.add("u", "c", 978300719L, 0);
+    assertEquals(List.of("c", "b", "a"), sequences(run(raw, PreprocessConfig.none())).get("u"));
+    assertEquals(
+        List.of("b", "c", "a"),
+        sequences(run(raw, PreprocessConfig.none().withTieRule(PreprocessConfig.TieRule.RECBOLE))).get("u"));
+  }
+
+  @Test
   void longUnsortedUserIsSortedStably() {
     // More rows than the insertion-sort threshold, so the merge path runs too.
     RawInteractions raw = RawInteractions.create(true, false);
