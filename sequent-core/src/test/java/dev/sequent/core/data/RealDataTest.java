@@ -74,9 +74,10 @@ class RealDataTest {
   }
 
   /**
-   * RecBole sorts each user's interactions by timestamp with a stable sort, so ratings in the same second
-   * keep their order in ratings.dat. SASRec's ml-1m.txt has exactly that order (checked here for the users
-   * whose raw ratings are available); the 5-core timestamp file orders them by movie id instead.
+   * SASRec sorts each user's ratings by timestamp with a stable sort, so ratings in the same second keep
+   * their order in ratings.dat (checked here for the users whose raw ratings are available); the 5-core
+   * timestamp file orders them by movie id instead. (RecBole's order differs from both: it compares the
+   * timestamps as floats, see {@link PreprocessConfig.TieRule#RECBOLE}.)
    */
   @Test
   void sasRecMovieLens1mKeepsTheRatingsDatOrderOfSameSecondRatings() throws IOException {
