@@ -1,8 +1,10 @@
 package dev.sequent.bench;
 
 import dev.sequent.core.data.AtomicFiles;
-import dev.sequent.core.data.TextFiles;
-import java.io.BufferedReader;
+import dev.sequent.core.data.DataSource;
+import dev.sequent.core.data.InteractionFormat;
+import dev.sequent.core.data.InteractionReader;
+import dev.sequent.core.data.RawInteractions;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -53,8 +55,8 @@ public final class RecBoleMl1mOrder {
   public static void main(String[] args) throws IOException {
     Path dataDir = Path.of(args.length > 0 ? args[0] : "../shared/data/ml-1m");
     Path output = Path.of(args.length > 1 ? args[1] : "runs/data/ml-1m-recbole-order.txt.gz");
-    Map<Integer, List<Rating>> raw = read(dataDir.resolve(RAW), "::");
-    Map<Integer, List<Rating>> fiveCore = read(dataDir.resolve(FIVE_CORE), "\t");
+    Map<Integer, List<Rating>> raw = read(dataDir.resolve(RAW), InteractionFormat.groupLens());
+    Map<Integer, List<Rating>> fiveCore = read(dataDir.resolve(FIVE_CORE), InteractionFormat.tsv3());
     Map<Integer, Double> movieOrder = movieOrder(raw);
     StringBuilder lines = new StringBuilder();
     for (Map.Entry<Integer, List<Rating>> user : fiveCore.entrySet()) {
@@ -106,25 +108,13 @@ public final class RecBoleMl1mOrder {
     return mean;
   }
 
-  /** "user SEP movie SEP seconds [...]" lines grouped by user, in file order. */
-  static Map<Integer, List<Rating>> read(Path file, String separator) throws IOException {
+  /** A ratings file's rows grouped by user, users and rows in file order (the project's reader and errors). */
+  static Map<Integer, List<Rating>> read(Path file, InteractionFormat format) throws IOException {
+    RawInteractions rows = InteractionReader.read(DataSource.of(file, format));
     Map<Integer, List<Rating>> users = new LinkedHashMap<>();
-    try (BufferedReader in = TextFiles.open(file, StandardCharsets.ISO_8859_1)) {
-      String line;
-      int number = 0;
-      while ((line = in.readLine()) != null) {
-        number++;
-        String[] f = line.split(separator);
-        if (f.length < 3) {
-          throw new IOException(file + ":" + number + ": expected user, movie and timestamp, got '" + line + "'");
-        }
-        try {
-          users.computeIfAbsent(Integer.parseInt(f[0]), u -> new ArrayList<>())
-              .add(new Rating(Integer.parseInt(f[1]), Long.parseLong(f[f.length == 3 ? 2 : 3].trim())));
-        } catch (NumberFormatException e) {
-          throw new IOException(file + ":" + number + ": not a number in '" + line + "'", e);
-        }
-      }
+    for (int row = 0; row < rows.size(); row++) {
+      users.computeIfAbsent(Integer.parseInt(rows.userId(rows.userCode(row))), u -> new ArrayList<>())
+          .add(new Rating(Integer.parseInt(rows.itemId(rows.itemCode(row))), rows.timestamp(row)));
     }
     return users;
   }

@@ -252,7 +252,7 @@ public final class ReproductionTable {
         : "NDCG@10 " + fmt(target.paper().get("NDCG@10")) + ", HR@10 " + fmt(target.paper().get("HR@10"));
   }
 
-  /** "yes", or what missed and by how much relative to the bound. */
+  /** The bounds cell: 97% of the paper's NDCG@10 / HR@10, or the reference preset's HR@10. */
   private static String bounds(Target target, Double reference) {
     if (target.hrOf() != null) {
       return "HR@10 ≥ " + target.hrOf() + "'s " + (reference == null ? "(not run)" : fmt(reference));
@@ -268,6 +268,7 @@ public final class ReproductionTable {
         : json.readTree(results.toFile()).path("test").path(0).path("metrics").path("HR@10").asDouble();
   }
 
+  /** "yes", or what missed and by how much relative to the bound. */
   private static String verdict(Target target, JsonNode test, Double reference) {
     if (target.hrOf() != null) {
       double got = test.path("HR@10").asDouble();

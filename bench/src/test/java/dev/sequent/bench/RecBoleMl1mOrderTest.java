@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sequent.bench.RecBoleMl1mOrder.Rating;
+import dev.sequent.core.data.DataFormatException;
 import dev.sequent.core.data.DataSource;
 import dev.sequent.core.data.InteractionFormat;
 import dev.sequent.core.data.PreprocessConfig;
@@ -64,10 +65,11 @@ class RecBoleMl1mOrderTest {
   void readsBothFormatsAndNamesTheBadLine(@TempDir Path tmp) throws IOException {
     Path dat = Files.writeString(tmp.resolve("ratings.dat"), "1::1193::5::978300760\n1::661::3::978302109\n");
     assertEquals(List.of(new Rating(1193, 978300760L), new Rating(661, 978302109L)),
-        RecBoleMl1mOrder.read(dat, "::").get(1));
-    Path tsv = Files.writeString(tmp.resolve("core.tsv"), "2\t48\t978824351\n2\tx\t1\n");
-    IOException e = assertThrows(IOException.class, () -> RecBoleMl1mOrder.read(tsv, "\t"));
-    assertTrue(e.getMessage().contains("core.tsv:2") && e.getMessage().contains("2\tx\t1"), e.getMessage());
+        RecBoleMl1mOrder.read(dat, InteractionFormat.groupLens()).get(1));
+    Path tsv = Files.writeString(tmp.resolve("core.tsv"), "2\t48\t978824351\n2\t49\tsoon\n");
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> RecBoleMl1mOrder.read(tsv, InteractionFormat.tsv3()));
+    assertTrue(e.getMessage().contains("core.tsv:2") && e.getMessage().contains("2\t49\tsoon"), e.getMessage());
   }
 
   /**
@@ -81,8 +83,10 @@ class RecBoleMl1mOrderTest {
       dir = Path.of("../shared/data/ml-1m");
     }
     assumeTrue(Files.isRegularFile(dir.resolve(RecBoleMl1mOrder.RAW)), "no " + dir + "; skipping a real-data test");
-    Map<Integer, List<Rating>> raw = RecBoleMl1mOrder.read(dir.resolve(RecBoleMl1mOrder.RAW), "::");
-    Map<Integer, List<Rating>> fiveCore = RecBoleMl1mOrder.read(dir.resolve(RecBoleMl1mOrder.FIVE_CORE), "\t");
+    Map<Integer, List<Rating>> raw =
+        RecBoleMl1mOrder.read(dir.resolve(RecBoleMl1mOrder.RAW), InteractionFormat.groupLens());
+    Map<Integer, List<Rating>> fiveCore =
+        RecBoleMl1mOrder.read(dir.resolve(RecBoleMl1mOrder.FIVE_CORE), InteractionFormat.tsv3());
     SequenceDataset recBole = SequenceDataset.load(DataSource.of(dir.resolve(RecBoleMl1mOrder.RAW),
         InteractionFormat.groupLens()), PreprocessConfig.none().withTieRule(PreprocessConfig.TieRule.RECBOLE));
     int sameStep = 0;
@@ -90,7 +94,8 @@ class RecBoleMl1mOrderTest {
     int testItemsMoved = 0;
     for (Map.Entry<Integer, List<Rating>> user : raw.entrySet()) {
       List<Rating> core = fiveCore.get(user.getKey());
-      List<Integer> built = movies(RecBoleMl1mOrder.recBoleOrder(core, user.getValue(), Map.of()));
+      List<Rating> ordered = RecBoleMl1mOrder.recBoleOrder(core, user.getValue(), Map.of());
+      List<Integer> built = movies(ordered);
       Set<Integer> coreMovies = new HashSet<>(movies(core));
       List<Integer> expected = new ArrayList<>();
       for (int item : recBole.sequence(recBole.users().indexOf(Integer.toString(user.getKey())))) {
@@ -100,7 +105,6 @@ class RecBoleMl1mOrderTest {
         }
       }
       assertEquals(expected, built, "user " + user.getKey());
-      List<Rating> ordered = RecBoleMl1mOrder.recBoleOrder(core, user.getValue(), Map.of());
       for (int i = 1; i < ordered.size(); i++) {
         sameStep += (float) ordered.get(i).seconds() == (float) ordered.get(i - 1).seconds() ? 1 : 0;
         pairs++;

@@ -47,6 +47,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * One run from a flat configuration: load and preprocess the data, split it, train a model with
@@ -499,7 +500,9 @@ public final class Experiment {
         return t;
       }
     }
-    throw new ConfigException("data.tie_rule", "unknown data.tie_rule '" + name + "'; valid: stable, item-id, recbole");
+    throw new ConfigException("data.tie_rule", "unknown data.tie_rule '" + name + "'; valid: "
+        + Arrays.stream(PreprocessConfig.TieRule.values()).map(PreprocessConfig.TieRule::label)
+            .collect(Collectors.joining(", ")));
   }
 
   /** The split of every run: leave-one-out (last item test, second-last validation). */
