@@ -198,7 +198,7 @@ public final class ReproductionTable {
 
   private static String finished(Target target, JsonNode r, JsonNode run, String command) {
     StringBuilder s = new StringBuilder("## ").append(target.preset()).append("\n\n");
-    s.append("- Command: `").append(command).append("`\n");
+    s.append("- Command of the last session: `").append(command).append("`\n");
     s.append("- Commit at the end: ").append(r.path("commit").asText()).append("; JDK ")
         .append(run.path("java").asText()).append(", ").append(run.path("threads").asInt()).append(" thread(s)\n");
     s.append("- Seeds: ").append(r.path("seeds").toString()).append("\n");

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A run folder ({@code runs/<name>/}): what a training run writes, how a new run claims the folder, and how
@@ -66,19 +64,10 @@ final class RunFolder {
    * Before a resume: names the settings that differ from the run's earlier ones (a longer schedule is the
    * usual reason; a different model or data would not fit the checkpoint).
    */
-  static void noteChangedSettings(Path dir, Map<String, String> now, PrintStream err) throws IOException {
-    Path file = dir.resolve("config.properties");
-    if (!Files.exists(file)) {
-      return;
-    }
-    Map<String, String> before = Experiment.readConfig(file);
+  static void noteChangedSettings(Path dir, Experiment experiment, PrintStream err) throws IOException {
     List<String> changed = new ArrayList<>();
-    for (Map.Entry<String, String> e : new TreeMap<>(now).entrySet()) {
-      String old = before.get(e.getKey());
-      if (!e.getValue().equals(old)) {
-        changed.add(e.getKey() + ": " + (old == null ? "(unset)" : old) + " -> " + e.getValue());
-      }
-    }
+    experiment.changedSettings(dir).forEach((key, old) -> changed.add(key + ": " + (old == null ? "(unset)" : old)
+        + " -> " + experiment.config().get(key)));
     if (!changed.isEmpty()) {
       err.println("note: resuming with changed settings: " + String.join("; ", changed));
     }

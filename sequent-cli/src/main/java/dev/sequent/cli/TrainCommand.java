@@ -41,7 +41,7 @@ final class TrainCommand extends ConfigCommand implements Callable<Integer> {
     Path dir = runDir != null ? runDir : Main.projectRoot().resolve("runs").resolve(configName());
     RunFolder.prepare(dir, resume, overwrite);
     if (resume) {
-      RunFolder.noteChangedSettings(dir, experiment.config(), main.err);
+      RunFolder.noteChangedSettings(dir, experiment, main.err);
     }
     try {
       RunFolder.train(experiment, dir, resume, trainProgress(), main.out, config.toString());

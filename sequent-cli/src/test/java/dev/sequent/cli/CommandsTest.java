@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,13 @@ class CommandsTest {
     assertEquals(2, sessions.size(), sessions.toString());
     assertFalse(JSON.readTree(sessions.get(0)).get("resume").asBoolean());
     assertTrue(JSON.readTree(sessions.get(1)).get("resume").asBoolean());
+    JsonNode changed = JSON.readTree(sessions.get(1)).get("changed");
+    List<String> changedKeys = new ArrayList<>();
+    changed.fieldNames().forEachRemaining(changedKeys::add);
+    assertEquals(List.of("train.max_hours", "train.max_steps"), changedKeys,
+        "the resume records what it changed, and only that");
+    assertEquals("6", changed.get("train.max_steps").asText());
+    assertFalse(JSON.readTree(sessions.get(0)).has("changed"));
     assertEquals(0, Cli.run("train", config, "--run-dir", dir, "--overwrite", "-q", "--set",
         "train.max_steps=2").code());
     assertEquals(2, JSON.readTree(tmp.resolve("run/results.json").toFile()).get("steps").asInt());

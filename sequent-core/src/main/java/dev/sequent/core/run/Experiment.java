@@ -601,6 +601,7 @@ public final class Experiment {
       throws IOException {
     long started = System.nanoTime();
     Files.createDirectories(runDir);
+    Map<String, String> changed = resume ? changedSettings(runDir) : Map.of();
     writeConfig(runDir.resolve("config.properties"));
     SequenceDataset dataset = loadData(out);
     Split split = split(dataset);
@@ -610,7 +611,7 @@ public final class Experiment {
     if (!resume || !Files.isRegularFile(provenance)) {
       writeProvenance(provenance, dataset, split);
     }
-    appendSession(runDir.resolve("sessions.jsonl"), resume);
+    appendSession(runDir.resolve("sessions.jsonl"), resume, changed);
     SequenceModel model = createModel(dataset);
     SampleSet<?> samples = trainingSamples(split, model);
     out.println("model: " + model.name() + ", " + model.parameterCount() + " parameters; " + samples.size()
@@ -659,6 +660,24 @@ public final class Experiment {
     return settings;
   }
 
+  /**
+   * The settings that differ from the ones a run folder last trained with ({@code config.properties}): each
+   * changed key with its earlier value, null where it was unset. Empty when the folder has no settings yet.
+   */
+  public Map<String, String> changedSettings(Path runDir) throws IOException {
+    Path file = runDir.resolve("config.properties");
+    Map<String, String> changed = new TreeMap<>();
+    if (Files.isRegularFile(file)) {
+      Map<String, String> before = readConfig(file);
+      config.forEach((key, value) -> {
+        if (!value.equals(before.get(key))) {
+          changed.put(key, before.get(key));
+        }
+      });
+    }
+    return changed;
+  }
+
   /** The seeds that, with the thread count, determine every number of a run. */
   private Map<String, String> seeds() {
     Map<String, String> seeds = new LinkedHashMap<>();
@@ -672,14 +691,22 @@ public final class Experiment {
 
   /**
    * sessions.jsonl: one line per process that trained in the folder (the first and every resume), since a
-   * long run may be resumed on another commit, JDK or thread count; run.json keeps the first session's.
+   * long run may be resumed on another commit, JDK or thread count, and with other settings (a resume's
+   * {@code changed}: the new values of the settings that differ from the session before); run.json keeps the
+   * first session's.
    */
-  private static void appendSession(Path file, boolean resume) throws IOException {
+  private void appendSession(Path file, boolean resume, Map<String, String> changed) throws IOException {
+    StringBuilder values = new StringBuilder();
+    for (String key : changed.keySet()) {
+      values.append(values.isEmpty() ? "" : ", ").append(Json.quote(key)).append(": ")
+          .append(Json.quote(config.get(key)));
+    }
     String line = "{\"started\": " + Json.quote(Instant.now().toString())
         + ", \"resume\": " + resume
         + ", \"commit\": " + Json.quote(Versions.gitCommit())
         + ", \"java\": " + Json.quote(System.getProperty("java.version"))
-        + ", \"threads\": " + Parallel.threads() + "}\n";
+        + ", \"threads\": " + Parallel.threads()
+        + (resume ? ", \"changed\": {" + values + "}" : "") + "}\n";
     Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
