@@ -177,11 +177,18 @@ public final class ReproductionTable {
   }
 
   /**
-   * The train command with the settings in which the run's last session differed from the preset as it is
-   * now (e.g. a time box added on --resume, or a preset edited since).
+   * The train command of the run's last session: {@code --resume} if it was one, and the settings in which it
+   * differed from the preset as it is now (e.g. a time box added on --resume, or a preset edited since).
    */
   private static String command(Target target, Path dir) throws IOException {
     StringBuilder s = new StringBuilder("./sequent train configs/").append(target.preset()).append(".yaml");
+    Path sessions = dir.resolve("sessions.jsonl");
+    if (Files.isRegularFile(sessions)) {
+      List<String> lines = Files.readAllLines(sessions);
+      if (!lines.isEmpty() && new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("resume").asBoolean()) {
+        s.append(" --resume");
+      }
+    }
     Path preset = Path.of("configs", target.preset() + ".yaml");
     Path used = dir.resolve("config.properties");
     if (!Files.isRegularFile(preset) || !Files.isRegularFile(used)) {
