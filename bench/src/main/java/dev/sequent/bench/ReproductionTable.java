@@ -109,7 +109,7 @@ public final class ReproductionTable {
             target.preset(), target.issue(), r.path("stop_reason").asText(), r.path("steps").asLong(),
             fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
             verdict(target, test, reference)));
-        details.append(finished(target, r, run, command(target, dir))).append(sessions(dir));
+        details.append(finished(target, r, run, command(json, target, dir))).append(sessions(dir));
       } else if (Files.isRegularFile(metrics)) {
         List<JsonNode> validations = validations(json, metrics);
         JsonNode best = validations.stream().filter(v -> v.path("best").asBoolean()).reduce((a, b) -> b).orElse(null);
@@ -125,8 +125,8 @@ public final class ReproductionTable {
               fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
               verdict(target, test, reference)));
         }
-        details.append("## ").append(target.preset()).append(" (in progress)\n\n- Command: `")
-            .append(command(target, dir)).append("`\n\n");
+        details.append("## ").append(target.preset()).append(" (in progress)\n\n- Command of the last session: `")
+            .append(command(json, target, dir)).append("`\n\n");
         if (interim != null) {
           details.append("Interim test of best.ckpt (step ").append(interim.path("step").asLong())
               .append(") while training continues: `./sequent evaluate runs/").append(target.preset())
@@ -180,12 +180,12 @@ public final class ReproductionTable {
    * The train command of the run's last session: {@code --resume} if it was one, and the settings in which it
    * differed from the preset as it is now (e.g. a time box added on --resume, or a preset edited since).
    */
-  private static String command(Target target, Path dir) throws IOException {
+  private static String command(ObjectMapper json, Target target, Path dir) throws IOException {
     StringBuilder s = new StringBuilder("./sequent train configs/").append(target.preset()).append(".yaml");
     Path sessions = dir.resolve("sessions.jsonl");
     if (Files.isRegularFile(sessions)) {
       List<String> lines = Files.readAllLines(sessions);
-      if (!lines.isEmpty() && new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("resume").asBoolean()) {
+      if (!lines.isEmpty() && json.readTree(lines.get(lines.size() - 1)).path("resume").asBoolean()) {
         s.append(" --resume");
       }
     }
