@@ -1,11 +1,7 @@
 package dev.sequent.bench;
 
 import dev.sequent.core.data.EvalSet;
-import dev.sequent.core.data.SequenceDataset;
-import dev.sequent.core.data.Split;
 import dev.sequent.core.infer.Recommender;
-import dev.sequent.core.run.Experiment;
-import dev.sequent.core.train.Checkpoint;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -40,13 +36,9 @@ public final class SeenItems {
     Path checkpointFile = Path.of(args[0]);
     String stage = args.length > 1 ? args[1] : "test";
     int k = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    Checkpoint checkpoint = Checkpoint.read(checkpointFile);
-    Experiment experiment = Experiment.fromCheckpoint(checkpoint, Map.of(), Path.of("").toAbsolutePath());
-    SequenceDataset dataset = experiment.loadData(System.err);
-    Experiment.checkVocabulary(checkpoint, dataset);
-    Split split = experiment.split(dataset);
-    EvalSet cases = stage.equals("validation") ? split.validation() : split.test();
-    Recommender recommender = Recommender.of(checkpoint);
+    CheckpointData run = CheckpointData.load(checkpointFile);
+    EvalSet cases = stage.equals("validation") ? run.split().validation() : run.split().test();
+    Recommender recommender = Recommender.of(run.checkpoint());
 
     long hits = 0;
     long seen = 0;

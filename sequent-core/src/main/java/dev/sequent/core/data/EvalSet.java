@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The evaluation cases of one stage (validation or test) of a {@link Split}: one case per
@@ -83,6 +84,27 @@ public final class EvalSet {
   /** Why users were skipped, with counts (reasons are sentences meant for people). */
   public Map<String, Integer> skipReasons() {
     return skipped;
+  }
+
+  /**
+   * The cases of the users that {@code keep} accepts (by user index), e.g. to evaluate one segment of users.
+   * The others count as skipped, under the reason {@code why}.
+   */
+  public EvalSet restrictedTo(IntPredicate keep, String why) {
+    int[] keptUsers = new int[users.length];
+    int[] keptPositions = new int[users.length];
+    int kept = 0;
+    for (int c = 0; c < users.length; c++) {
+      if (keep.test(users[c])) {
+        keptUsers[kept] = users[c];
+        keptPositions[kept++] = targetPositions[c];
+      }
+    }
+    Map<String, Integer> reasons = new LinkedHashMap<>(skipped);
+    if (kept < users.length) {
+      reasons.merge(why, users.length - kept, Integer::sum);
+    }
+    return new EvalSet(split, stage, Arrays.copyOf(keptUsers, kept), Arrays.copyOf(keptPositions, kept), reasons);
   }
 
   public String describe() {

@@ -44,6 +44,24 @@ class SplitTest {
   }
 
   @Test
+  void restrictedEvalSetKeepsTheAcceptedUsersCasesAndCountsTheOthers() {
+    SequenceDataset dataset =
+        Fixtures.dataset(9, new int[][] {{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 1}, {2, 3, 4}});
+    EvalSet test = Split.leaveOneOut(dataset).test();
+    EvalSet late = test.restrictedTo(user -> user >= 2, "user before 2");
+    assertEquals(1, late.size());
+    assertEquals(3, late.user(0));
+    assertEquals(2, late.targetPosition(0));
+    assertEquals(4, late.target(0));
+    assertArrayEquals(new int[] {2, 3}, late.history(0, 10));
+    assertEquals("test", late.stage());
+    String reason = "fewer than 3 interactions (kept entirely in training, not evaluated)";
+    assertEquals(Map.of(reason, 1, "user before 2", 2), late.skipReasons());
+    assertEquals(test.size(), test.restrictedTo(user -> true, "none").size());
+    assertEquals(test.skipReasons(), test.restrictedTo(user -> true, "none").skipReasons());
+  }
+
+  @Test
   void trainingItemCountsCoverOnlyTrainingPositions() {
     SequenceDataset dataset = Fixtures.dataset(4, new int[][] {{1, 2, 1, 3, 4}, {2, 2}});
     int[] counts = Split.leaveOneOut(dataset).trainingItemCounts();
