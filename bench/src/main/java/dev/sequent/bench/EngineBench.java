@@ -272,7 +272,8 @@ public final class EngineBench {
     System.out.printf("training step: median %.1f ms (min %.1f, max %.1f)%n", ms[0], ms[1], ms[2]);
     return String.format(java.util.Locale.ROOT,
         "embedding(3416×64) → linear+ReLU → fused chunked full-softmax CE over 3,416 items → backward →"
-            + " AdamW, 12,800 tokens: **%.1f ms** median (min %.1f, max %.1f) over " + TIMED_STEPS + " steps after " + WARMUP_STEPS + " warm-up steps."
+            + " AdamW, 12,800 tokens: **%.1f ms** median (min %.1f, max %.1f) over " + TIMED_STEPS + " steps after "
+            + WARMUP_STEPS + " warm-up steps."
             + " Target ≤ 100 ms; PyTorch 1.13 on this CPU: 414–447 ms default, 148–152 ms tuned.",
         ms[0], ms[1], ms[2]);
   }

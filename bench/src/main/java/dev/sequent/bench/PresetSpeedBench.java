@@ -57,7 +57,8 @@ public final class PresetSpeedBench {
       double ms = r.get("train_ms_per_step").asDouble();
       JsonNode incremental = r.get("incremental_us_per_event");
       String row = String.format(Locale.ROOT,
-          "| %s | %s | %d / %d | %.0f | %.0f | %d | %.1f | %.2f | %.0f | %.1f | %s |", preset, r.get("model").asText(), r.get("batch_size").asInt(), r.get("max_length").asInt(), ms,
+          "| %s | %s | %d / %d | %.0f | %.0f | %d | %.1f | %.2f | %.0f | %.1f | %s |", preset, r.get("model").asText(),
+          r.get("batch_size").asInt(), r.get("max_length").asInt(), ms,
           r.get("train_targets_per_s").asDouble(), r.get("steps_per_epoch").asLong(),
           r.get("train_s_per_epoch").asDouble(), ms * 10_000 / 3.6e6, r.get("step_buffers_mb").asDouble(),
           r.get("full_ms_per_request").asDouble(),

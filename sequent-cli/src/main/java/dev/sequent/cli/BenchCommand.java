@@ -46,7 +46,8 @@ final class BenchCommand extends ConfigCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "10", description = "Timed training steps (default 10)")
   int steps;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed training steps first (default 3); inference warms up on at least 200 requests")
+  @Option(names = "--warmup", defaultValue = "3",
+      description = "Untimed training steps first (default 3); inference warms up on at least 200 requests")
   int warmup;
 
   @Option(names = "--requests", defaultValue = "50", description = "Timed inference requests (default 50)")

@@ -18,8 +18,8 @@ import java.util.List;
  */
 final class RunFolder {
   /** Every file a run writes; {@code --overwrite} deletes exactly these, nothing else the user put there. */
-  static final List<String> FILES = List.of("config.properties", "config.yaml", "run.json", "sessions.jsonl", "metrics.jsonl",
-      "latest.ckpt", "best.ckpt", "results.json", "report.html");
+  static final List<String> FILES = List.of("config.properties", "config.yaml", "run.json", "sessions.jsonl",
+      "metrics.jsonl", "latest.ckpt", "best.ckpt", "results.json", "report.html");
 
   private RunFolder() {}
 

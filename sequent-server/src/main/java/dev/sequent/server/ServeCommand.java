@@ -17,7 +17,8 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Checkpoint written by a training run, e.g. runs/lrurec-ml1m/best.ckpt")
   Path checkpoint;
 
-  @Option(names = "--port", defaultValue = "8080", description = "TCP port (0: any free port). Default: ${DEFAULT-VALUE}")
+  @Option(names = "--port", defaultValue = "8080",
+      description = "TCP port (0: any free port). Default: ${DEFAULT-VALUE}")
   int port;
 
   @Option(names = "--host", defaultValue = "127.0.0.1",

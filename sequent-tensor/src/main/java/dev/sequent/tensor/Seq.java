@@ -39,7 +39,8 @@ public final class Seq {
     requireRank(op, weight, 2, "weight must be [C, K]");
     int ch = x.dim(2);
     if (weight.dim(0) != ch || weight.dim(1) < 1) {
-      throw new ShapeException(op, x.shape(), weight.shape(), "weight must be [C, K] with K >= 1 and C = x's last axis");
+      throw new ShapeException(op, x.shape(), weight.shape(),
+          "weight must be [C, K] with K >= 1 and C = x's last axis");
     }
     if (bias != null && (bias.rank() != 1 || bias.dim(0) != ch)) {
       throw new ShapeException(op, x.shape(), bias.shape(), "bias must be [C]");
@@ -108,7 +109,8 @@ public final class Seq {
       throw new ShapeException(op, x.shape(), weight.shape(), "padding must be >= 0, got " + padding);
     }
     if (x.dim(1) + 2 * padding - weight.dim(2) + 1 < 1) {
-      throw new ShapeException(op, x.shape(), weight.shape(), "sequence too short for the kernel (padding " + padding + ")");
+      throw new ShapeException(op, x.shape(), weight.shape(),
+          "sequence too short for the kernel (padding " + padding + ")");
     }
     if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
       throw new ShapeException(op, weight.shape(), bias.shape(), "bias must be [Cout]");
@@ -148,7 +150,8 @@ public final class Seq {
       throw new ShapeException(op, wIh.shape(), wHh.shape(), "wHh must be [3H, H]");
     }
     if (wIh.dim(0) != h3 || wIh.dim(1) != x.dim(2)) {
-      throw new ShapeException(op, x.shape(), wIh.shape(), "wIh must be [3H, In] with In = x's last axis and H from wHh");
+      throw new ShapeException(op, x.shape(), wIh.shape(),
+          "wIh must be [3H, In] with In = x's last axis and H from wHh");
     }
     if (x.dim(1) < 1) {
       throw new ShapeException(op, x.shape(), "needs at least one step");
@@ -178,8 +181,9 @@ public final class Seq {
    * in a fixed order) and h0.
    *
    * <p>LRURec (left-padded inputs, research/models.md §2.3): pass reset[b,t] = 1 when position t−1 is
-   * padding (and t &gt; 0), as built by {@link #resetAfterPadding}. Then pads never carry state into real items and the first real item's state is
-   * its u, exactly as in the official doubling scan, which masks the carry at every pad.
+   * padding (and t &gt; 0), as built by {@link #resetAfterPadding}. Then pads never carry state into real items
+   * and the first real item's state is its u, exactly as in the official doubling scan, which masks the carry
+   * at every pad.
    *
    * <p>Serving (§2.4): call with L = 1, h0 = the user's previous state and no reset; the result equals
    * the full-sequence op at that position. Work is O(L) per (b, channel), parallel over b × channel blocks.

@@ -588,8 +588,8 @@ public final class Experiment {
   /**
    * Trains (or resumes) in {@code runDir} and evaluates the best checkpoint on the test split. Writes
    * {@code config.properties} (resolved settings), {@code run.json} (versions, data fingerprint and
-   * statistics, seeds; kept from the first session on resume), {@code sessions.jsonl}, the trainer's files ({@code metrics.jsonl}, {@code latest.ckpt}, {@code best.ckpt})
-   * and {@code results.json}.
+   * statistics, seeds; kept from the first session on resume), {@code sessions.jsonl}, the trainer's files
+   * ({@code metrics.jsonl}, {@code latest.ckpt}, {@code best.ckpt}) and {@code results.json}.
    */
   public Outcome run(Path runDir, boolean resume, TrainProgress progress, PrintStream out) throws IOException {
     try (HeapWatch heap = new HeapWatch()) {
