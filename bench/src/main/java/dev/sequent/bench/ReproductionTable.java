@@ -100,6 +100,7 @@ public final class ReproductionTable {
       Path results = dir.resolve("results.json");
       Path metrics = dir.resolve("metrics.jsonl");
       Double reference = referenceHr(json, target);
+      List<String> sessions = sessionLines(dir);
       String bounds = bounds(target, reference);
       if (Files.isRegularFile(results)) {
         JsonNode r = json.readTree(results.toFile());
@@ -109,7 +110,7 @@ public final class ReproductionTable {
             target.preset(), target.issue(), r.path("stop_reason").asText(), r.path("steps").asLong(),
             fmt(test.path("NDCG@10").asDouble()), fmt(test.path("HR@10").asDouble()), bounds,
             verdict(target, test, reference)));
-        details.append(finished(target, r, run, command(json, target, dir))).append(sessions(dir));
+        details.append(finished(target, r, run, command(json, target, dir, sessions))).append(sessions(sessions));
       } else if (Files.isRegularFile(metrics)) {
         List<JsonNode> validations = validations(json, metrics);
         JsonNode best = validations.stream().filter(v -> v.path("best").asBoolean()).reduce((a, b) -> b).orElse(null);
@@ -126,7 +127,7 @@ public final class ReproductionTable {
               verdict(target, test, reference)));
         }
         details.append("## ").append(target.preset()).append(" (in progress)\n\n- Command of the last session: `")
-            .append(command(json, target, dir)).append("`\n\n");
+            .append(command(json, target, dir, sessions)).append("`\n\n");
         if (interim != null) {
           details.append("Interim test of best.ckpt (step ").append(interim.path("step").asLong())
               .append(") while training continues: `./sequent evaluate runs/").append(target.preset())
@@ -135,7 +136,7 @@ public final class ReproductionTable {
               .append(metricsTable(interim.path("metrics").path(0).path("metrics")));
         }
         if (best != null) {
-          details.append(sessions(dir)).append(String.format(Locale.ROOT,
+          details.append(sessions(sessions)).append(String.format(Locale.ROOT,
               "Best validation so far: step %d, NDCG@10 %s, HR@10 %s; last validated at step %d after %.1f h of "
                   + "training.%n%n",
               best.path("step").asLong(), fmt(best.path("NDCG@10").asDouble()), fmt(best.path("HR@10").asDouble()),
@@ -181,14 +182,11 @@ public final class ReproductionTable {
    * The train command of the run's last session: {@code --resume} if it was one, and the settings in which it
    * differed from the preset as it is now (e.g. a time box added on --resume, or a preset edited since).
    */
-  private static String command(ObjectMapper json, Target target, Path dir) throws IOException {
+  private static String command(ObjectMapper json, Target target, Path dir, List<String> sessions)
+      throws IOException {
     StringBuilder s = new StringBuilder("./sequent train configs/").append(target.preset()).append(".yaml");
-    Path sessions = dir.resolve("sessions.jsonl");
-    if (Files.isRegularFile(sessions)) {
-      List<String> lines = Files.readAllLines(sessions);
-      if (!lines.isEmpty() && json.readTree(lines.get(lines.size() - 1)).path("resume").asBoolean()) {
-        s.append(" --resume");
-      }
+    if (!sessions.isEmpty() && json.readTree(sessions.get(sessions.size() - 1)).path("resume").asBoolean()) {
+      s.append(" --resume");
     }
     Path preset = Path.of("configs", target.preset() + ".yaml");
     Path used = dir.resolve("config.properties");
@@ -231,14 +229,19 @@ public final class ReproductionTable {
     return s.toString();
   }
 
-  /** The processes that trained the run (first start and each --resume), from sessions.jsonl. */
-  private static String sessions(Path dir) throws IOException {
+  /** The lines of the run's sessions.jsonl, none when the run predates it. */
+  private static List<String> sessionLines(Path dir) throws IOException {
     Path file = dir.resolve("sessions.jsonl");
-    if (!Files.isRegularFile(file)) {
+    return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+  }
+
+  /** The processes that trained the run (first start and each --resume), from sessions.jsonl. */
+  private static String sessions(List<String> lines) {
+    if (lines.isEmpty()) {
       return "";
     }
     StringBuilder s = new StringBuilder("Sessions (sessions.jsonl):\n\n");
-    for (String line : Files.readAllLines(file)) {
+    for (String line : lines) {
       s.append("- `").append(line.trim()).append("`\n");
     }
     return s.append("\n").toString();
