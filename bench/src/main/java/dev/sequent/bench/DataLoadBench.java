@@ -6,6 +6,7 @@ import dev.sequent.core.data.DatasetCache;
 import dev.sequent.core.data.InteractionFormat;
 import dev.sequent.core.data.PreprocessConfig;
 import dev.sequent.core.data.SequenceDataset;
+import dev.sequent.core.run.Versions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,7 +181,7 @@ public final class DataLoadBench {
         .append(System.getProperty("java.vendor"))
         .append(")\n");
     md.append("- CPU: ")
-        .append(Results.cpuModel())
+        .append(Versions.cpu())
         .append(", ")
         .append(Runtime.getRuntime().availableProcessors())
         .append(" available processors\n");

@@ -1,5 +1,6 @@
 package dev.sequent.bench;
 
+import dev.sequent.core.run.Versions;
 import dev.sequent.tensor.Parallel;
 import dev.sequent.tensor.kernel.Kernels;
 import java.io.IOException;
@@ -305,7 +306,7 @@ public final class EngineBench {
         .append(System.getProperty("java.vm.name")).append(")").append(nl);
     sb.append("- kernels: ").append(kernels.name()).append(nl);
     sb.append("- threads: ").append(Parallel.threads()).append(nl);
-    sb.append("- CPU: ").append(Results.cpuModel()).append(", ")
+    sb.append("- CPU: ").append(Versions.cpu()).append(", ")
         .append(Runtime.getRuntime().availableProcessors()).append(" processors").append(nl);
     sb.append("- load average (1/5/15 min) at start: ").append(LOAD_AT_START)
         .append(", at end: ").append(Results.loadAverage()).append(nl);

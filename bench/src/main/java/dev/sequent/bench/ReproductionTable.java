@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sequent.cli.ConfigFiles;
 import dev.sequent.core.data.AtomicFiles;
 import dev.sequent.core.run.Experiment;
+import dev.sequent.core.run.Versions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ public final class ReproductionTable {
         + "`--resume` after interruptions). Bounds are 97% of the paper. Test split; the protocol is each\n"
         + "preset's `eval.test_protocols`.\n\n"
         + "- Written: " + java.time.LocalDate.now() + ", repository at commit " + Results.gitCommit() + "\n"
-        + "- Machine writing this file (runs record no CPU; see NOTES.md): " + Results.cpuModel() + ", "
+        + "- Machine writing this file (runs before 2026-12-07 record no CPU; see NOTES.md): " + Versions.cpu() + ", "
         + Runtime.getRuntime().availableProcessors() + " processors\n\n"
         + summary + "\n" + details;
     Results.write(Path.of("bench/results/reproductions.md"), text);
@@ -206,7 +207,8 @@ public final class ReproductionTable {
     StringBuilder s = new StringBuilder("## ").append(target.preset()).append("\n\n");
     s.append("- Command of the last session: `").append(command).append("`\n");
     s.append("- Commit at the end: ").append(r.path("commit").asText()).append("; JDK ")
-        .append(run.path("java").asText()).append(", ").append(run.path("threads").asInt()).append(" thread(s)\n");
+        .append(run.path("java").asText()).append(", ").append(run.path("threads").asInt()).append(" thread(s)")
+        .append(run.has("cpu") ? ", " + run.path("cpu").asText() : "").append("\n");
     s.append("- Seeds: ").append(r.path("seeds").toString()).append("\n");
     s.append(String.format(Locale.ROOT, "- Steps: %d (%d epochs), best validation at step %d (%s %s)%s%n",
         r.path("steps").asLong(), r.path("epochs").asLong(), r.path("best_step").asLong(),

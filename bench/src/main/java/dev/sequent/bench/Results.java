@@ -1,8 +1,9 @@
 package dev.sequent.bench;
 
+import dev.sequent.core.data.AtomicFiles;
+import dev.sequent.core.run.Versions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import dev.sequent.core.data.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -19,26 +20,12 @@ final class Results {
         + (args.isEmpty() ? "" : " " + args) + "` (see the class Javadoc for the build step)\n"
         + "- Commit: " + gitCommit() + "\n"
         + "- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version() + "\n"
-        + "- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors\n"
+        + "- CPU: " + Versions.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " processors\n"
         + "- Kernels: " + kernels + ", " + threads + " threads\n"
         + "- Date: " + LocalDate.now() + "\n";
   }
 
   /** The CPU model from /proc/cpuinfo, marked when it has AVX-512 (the GEMM tile depends on it). */
-  static String cpuModel() {
-    try {
-      String info = Files.readString(Path.of("/proc/cpuinfo"));
-      for (String line : info.split("\n")) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim() + (info.contains(" avx512f") ? " (AVX-512)" : "");
-        }
-      }
-    } catch (IOException e) {
-      // Not Linux: fall through.
-    }
-    return System.getProperty("os.arch");
-  }
-
   /** The 1/5/15-minute load average: other processes on the 2 shared cores skew the numbers. */
   static String loadAverage() {
     try {

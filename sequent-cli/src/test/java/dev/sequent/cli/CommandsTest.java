@@ -34,6 +34,7 @@ class CommandsTest {
     assertEquals(64, provenance.get("data_fingerprint").asText().length(), "SHA-256 fingerprint");
     assertEquals(TinyData.USERS, provenance.at("/data/users").asInt());
     assertFalse(provenance.get("commit").asText().isEmpty());
+    assertFalse(provenance.get("cpu").asText().isEmpty(), "run.json names the CPU");
     String config = Files.readString(run.resolve("config.properties"));
     assertTrue(config.contains("train.max_steps = 100"), config);
     // The resolved YAML is a config the train command accepts as is.

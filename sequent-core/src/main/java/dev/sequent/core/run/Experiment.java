@@ -47,6 +47,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -486,23 +487,22 @@ public final class Experiment {
   }
 
   private static PreprocessConfig.Filter filter(String name) {
-    for (PreprocessConfig.Filter f : PreprocessConfig.Filter.values()) {
-      if (f.label().equals(name)) {
-        return f;
-      }
-    }
-    throw new ConfigException("data.filter", "unknown data.filter '" + name + "'; valid: none, k-core, one-pass");
+    return byLabel("data.filter", name, PreprocessConfig.Filter.values(), PreprocessConfig.Filter::label);
   }
 
   private static PreprocessConfig.TieRule tieRule(String name) {
-    for (PreprocessConfig.TieRule t : PreprocessConfig.TieRule.values()) {
-      if (t.label().equals(name)) {
-        return t;
+    return byLabel("data.tie_rule", name, PreprocessConfig.TieRule.values(), PreprocessConfig.TieRule::label);
+  }
+
+  /** The choice whose label is {@code name}; the error lists every label, so it stays true to the enum. */
+  private static <T> T byLabel(String key, String name, T[] choices, Function<T, String> label) {
+    for (T choice : choices) {
+      if (label.apply(choice).equals(name)) {
+        return choice;
       }
     }
-    throw new ConfigException("data.tie_rule", "unknown data.tie_rule '" + name + "'; valid: "
-        + Arrays.stream(PreprocessConfig.TieRule.values()).map(PreprocessConfig.TieRule::label)
-            .collect(Collectors.joining(", ")));
+    throw new ConfigException(key, "unknown " + key + " '" + name + "'; valid: "
+        + Arrays.stream(choices).map(label).collect(Collectors.joining(", ")));
   }
 
   /** The split of every run: leave-one-out (last item test, second-last validation). */
@@ -706,11 +706,12 @@ public final class Experiment {
         + ", \"commit\": " + Json.quote(Versions.gitCommit())
         + ", \"java\": " + Json.quote(System.getProperty("java.version"))
         + ", \"threads\": " + Parallel.threads()
+        + ", \"cpu\": " + Json.quote(Versions.cpu())
         + (resume ? ", \"changed\": {" + values + "}" : "") + "}\n";
     Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
-  /** run.json: everything needed to reproduce the run besides the config (versions, data, seeds, threads). */
+  /** run.json: everything needed to reproduce the run besides the config (versions, data, seeds, threads, CPU). */
   private void writeProvenance(Path file, SequenceDataset dataset, Split split) throws IOException {
     Path dataPath = resolvePath("data.path");
     String json = "{\n"
@@ -721,6 +722,7 @@ public final class Experiment {
             + System.getProperty("java.vm.name") + ")") + ",\n"
         + "  \"os\": " + Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + ",\n"
         + "  \"threads\": " + Parallel.threads() + ",\n"
+        + "  \"cpu\": " + Json.quote(Versions.cpu()) + ",\n"
         + "  \"model\": " + Json.quote(config.get("model.name")) + ",\n"
         + "  \"data_path\": " + Json.quote(dataPath == null ? "" : dataPath.toAbsolutePath().toString()) + ",\n"
         + "  \"data_fingerprint\": " + Json.quote(dataset.fingerprint() == null ? "" : dataset.fingerprint())

@@ -2,9 +2,11 @@ package dev.sequent.core.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** The Sequent version and the git commit of the working tree, for provenance in run folders. */
+/** The Sequent version, the git commit of the working tree and the CPU, for provenance in run folders. */
 public final class Versions {
   private static final String VERSION = "0.1.0-SNAPSHOT";
   private static String commit;
@@ -27,6 +29,24 @@ public final class Versions {
       }
     }
     return commit;
+  }
+
+  /**
+   * The CPU model from /proc/cpuinfo, marked "(AVX-512)" when the CPU has it (the vector kernels' speed
+   * depends on it); the architecture name elsewhere. Speeds are only comparable on the same CPU.
+   */
+  public static String cpu() {
+    try {
+      String info = Files.readString(Path.of("/proc/cpuinfo"));
+      for (String line : info.split("\n")) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim() + (info.contains(" avx512f") ? " (AVX-512)" : "");
+        }
+      }
+    } catch (IOException e) {
+      // Not Linux: fall through.
+    }
+    return System.getProperty("os.arch");
   }
 
   private static String git(String... args) {
