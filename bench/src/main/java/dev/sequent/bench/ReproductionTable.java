@@ -160,8 +160,8 @@ public final class ReproductionTable {
         + "`--resume` after interruptions). Bounds are 97% of the paper. Test split; the protocol is each\n"
         + "preset's `eval.test_protocols`.\n\n"
         + "- Written: " + java.time.LocalDate.now() + ", repository at commit " + Results.gitCommit() + "\n"
-        + "- Machine writing this file (runs before 2026-12-07 record no CPU; see NOTES.md): " + Versions.cpu() + ", "
-        + Runtime.getRuntime().availableProcessors() + " processors\n\n"
+        + "- Machine writing this file (runs before 2026-12-07 record no CPU; see NOTES.md): "
+        + Versions.cpu() + ", " + Runtime.getRuntime().availableProcessors() + " processors\n\n"
         + summary + "\n" + details;
     Results.write(Path.of("bench/results/reproductions.md"), text);
   }

@@ -25,7 +25,6 @@ final class Results {
         + "- Date: " + LocalDate.now() + "\n";
   }
 
-  /** The CPU model from /proc/cpuinfo, marked when it has AVX-512 (the GEMM tile depends on it). */
   /** The 1/5/15-minute load average: other processes on the 2 shared cores skew the numbers. */
   static String loadAverage() {
     try {
