@@ -110,6 +110,8 @@ class ConfigTest {
         Map.entry("data.min_rating=high", "data.min_rating must be a number or empty"),
         Map.entry("eval.ks=5,ten", "eval.ks must be a list of integers"),
         Map.entry("eval.test_protocols=full,half", "eval.test_protocols: unknown protocol \"half\""),
+        Map.entry("eval.test_protocols=full-exclude-all",
+            "unknown exclusion mode \"all\"; valid: none, input-window, history"),
         Map.entry("model.dim=1.5", "model.dim must be an integer, got '1.5'"),
         Map.entry("model.name=nope", "unknown model 'nope'; available: " + Models.names()));
     cases.forEach((assignment, message) -> {

@@ -1,6 +1,8 @@
 package dev.sequent.core.eval;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Which items are removed from the candidates in full ranking. The padding id 0 is never a
@@ -33,7 +35,7 @@ public enum ExclusionMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException(
-        "unknown exclusion mode \"" + text + "\"; valid: none, input-window, history");
+    throw new IllegalArgumentException("unknown exclusion mode \"" + text + "\"; valid: "
+        + Arrays.stream(values()).map(ExclusionMode::label).collect(Collectors.joining(", ")));
   }
 }

@@ -48,7 +48,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * One run from a flat configuration: load and preprocess the data, split it, train a model with
@@ -257,8 +256,12 @@ public final class Experiment {
     String value = config.get(key);
     boolean ok = key.equals("data.format") ? formatKnown(value) : valid.contains(value);
     if (!ok) {
-      throw new ConfigException(key, "unknown " + key + " '" + value + "'; valid: " + String.join(", ", valid));
+      throw unknownChoice(key, value, valid);
     }
+  }
+
+  private static ConfigException unknownChoice(String key, String value, List<String> valid) {
+    return new ConfigException(key, "unknown " + key + " '" + value + "'; valid: " + String.join(", ", valid));
   }
 
   private static boolean formatKnown(String name) {
@@ -481,8 +484,7 @@ public final class Experiment {
       case "inter", "recbole" -> InteractionFormat.recBole();
       case "pairs", "sasrec" -> InteractionFormat.sasRecPairs();
       case "sequences" -> InteractionFormat.userSequences();
-      default -> throw new ConfigException("data.format", "unknown data.format '" + name + "'; valid: "
-          + String.join(", ", FORMATS));
+      default -> throw unknownChoice("data.format", name, FORMATS);
     };
   }
 
@@ -501,8 +503,7 @@ public final class Experiment {
         return choice;
       }
     }
-    throw new ConfigException(key, "unknown " + key + " '" + name + "'; valid: "
-        + Arrays.stream(choices).map(label).collect(Collectors.joining(", ")));
+    throw unknownChoice(key, name, Arrays.stream(choices).map(label).toList());
   }
 
   /** The split of every run: leave-one-out (last item test, second-last validation). */

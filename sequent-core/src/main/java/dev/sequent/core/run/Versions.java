@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 public final class Versions {
   private static final String VERSION = "0.1.0-SNAPSHOT";
   private static String commit;
+  private static String cpu;
 
   private Versions() {}
 
@@ -35,7 +36,14 @@ public final class Versions {
    * The CPU model from /proc/cpuinfo, marked "(AVX-512)" when the CPU has it (the vector kernels' speed
    * depends on it); the architecture name elsewhere. Speeds are only comparable on the same CPU.
    */
-  public static String cpu() {
+  public static synchronized String cpu() {
+    if (cpu == null) {
+      cpu = readCpu();
+    }
+    return cpu;
+  }
+
+  private static String readCpu() {
     try {
       String info = Files.readString(Path.of("/proc/cpuinfo"));
       for (String line : info.split("\n")) {
