@@ -27,7 +27,7 @@ public final class UserSegments {
       System.exit(2);
     }
     Path checkpointFile = Path.of(args[0]);
-    long boundary = args.length > 1 ? Long.parseLong(args[1]) : 3000;
+    long boundary = args.length > 1 ? number(args[1], "the boundary argument") : 3000;
     CheckpointData run = CheckpointData.load(checkpointFile);
     Experiment experiment = run.experiment();
     SequenceModel model = Experiment.loadModel(run.checkpoint());
@@ -38,11 +38,23 @@ public final class UserSegments {
       for (boolean below : new boolean[] {true, false}) {
         String segment = (below ? "id < " : "id >= ") + boundary;
         EvalSet cases = stage.restrictedTo(
-            user -> Long.parseLong(run.dataset().users().rawId(user)) < boundary == below, "not " + segment);
+            user -> number(run.dataset().users().rawId(user), "raw user id") < boundary == below, "not " + segment);
         Metrics metrics = experiment.evaluate(model, cases, List.of(experiment.validProtocol())).get(0);
         System.out.printf("%-10s %-12s %5d users  HR@10 %.4f  NDCG@10 %.4f  MRR@10 %.4f%n", stage.stage(),
             segment, cases.size(), metrics.get("HR@10"), metrics.get("NDCG@10"), metrics.get("MRR@10"));
       }
+    }
+  }
+
+  /** The segments need numeric ids (ML-1M's); any other id stops the tool with the value named. */
+  private static long number(String text, String what) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      System.err.println("UserSegments: " + what + " '" + text + "' is not a whole number; the tool splits "
+          + "users by numeric raw id");
+      System.exit(2);
+      return 0;
     }
   }
 }
