@@ -32,13 +32,17 @@ public final class UserSegments {
     Experiment experiment = run.experiment();
     SequenceModel model = Experiment.loadModel(run.checkpoint());
 
+    boolean[] belowBoundary = new boolean[run.dataset().numUsers()];
+    for (int user = 0; user < belowBoundary.length; user++) {
+      belowBoundary[user] = number(run.dataset().users().rawId(user), "raw user id") < boundary;
+    }
+
     System.out.printf("%s, users split at raw id %d, validation protocol %s%n",
         checkpointFile, boundary, experiment.validProtocol().name());
     for (EvalSet stage : List.of(run.split().validation(), run.split().test())) {
       for (boolean below : new boolean[] {true, false}) {
         String segment = (below ? "id < " : "id >= ") + boundary;
-        EvalSet cases = stage.restrictedTo(
-            user -> number(run.dataset().users().rawId(user), "raw user id") < boundary == below, "not " + segment);
+        EvalSet cases = stage.restrictedTo(user -> belowBoundary[user] == below, "not " + segment);
         Metrics metrics = experiment.evaluate(model, cases, List.of(experiment.validProtocol())).get(0);
         System.out.printf("%-10s %-12s %5d users  HR@10 %.4f  NDCG@10 %.4f  MRR@10 %.4f%n", stage.stage(),
             segment, cases.size(), metrics.get("HR@10"), metrics.get("NDCG@10"), metrics.get("MRR@10"));
