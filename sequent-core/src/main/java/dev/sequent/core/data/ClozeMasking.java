@@ -1,5 +1,6 @@
 package dev.sequent.core.data;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -13,22 +14,63 @@ import java.util.SplittableRandom;
  *   <li>otherwise each real position is masked independently with probability {@code maskRatio} (ρ);
  *       if that masks nothing, the last real item is masked, so every window contributes a target.
  * </ul>
- * Padding is never masked. A masked position always shows the mask token (no BERT-style 80/10/10 random or
- * kept tokens: the paper replaces every chosen item by [mask]).
+ * Padding is never masked. What a chosen position shows is the {@link Replacement} rule: always the mask token
+ * (the BERT4Rec paper and its official code), or BERT's 80/10/10 (the PyTorch BERT4Rec frameworks). Either
+ * way the label is the original item.
  *
  * <p>Randomness: one {@link SplittableRandom} per batch seeded by the caller, drawn row by row in a fixed
- * order (one draw for the last-item decision, then one per real position), so the masks are a pure function
- * of (seed, batch contents): a resumed run that seeds with (run seed, step) masks exactly as before.
+ * order (one draw for the last-item decision, then one per real position, then, under the BERT rule, one or
+ * two per chosen position), so the masks are a pure function of (seed, batch contents): a resumed run that
+ * seeds with (run seed, step) masks exactly as before.
  *
- * @param maskToken id of the mask token (BERT4Rec: numItems + 1)
+ * @param maskToken id of the mask token (BERT4Rec: numItems + 1; items are 1 .. maskToken − 1)
  * @param maskRatio ρ, the probability that a real position is masked, in (0, 1]
  * @param lastItemRatio probability that a window masks only its last item, in [0, 1]
+ * @param replacement what a chosen position shows
  */
-public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio) {
+public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio, Replacement replacement) {
+
+  /** What a chosen (labelled) position shows in the input. */
+  public enum Replacement {
+    /** Always the mask token: the BERT4Rec paper ("replace with [mask]") and its official TF code. */
+    MASK,
+    /**
+     * BERT's rule (Devlin et al. 2019): the mask token 80% of the time, a uniformly random item 10%, the
+     * original item 10%. The PyTorch BERT4Rec frameworks use it, among them the BERT4Rec of the LRURec first
+     * author's earlier code (github.com/Yueeeeeeee/RecSys-Extraction-Attack, dataloader/bert.py).
+     */
+    BERT;
+
+    /** Parses the config value {@code mask} or {@code bert}. */
+    public static Replacement parse(String s) {
+      return switch (s) {
+        case "mask" -> MASK;
+        case "bert" -> BERT;
+        default -> throw new IllegalArgumentException("mask_replacement must be 'mask' (BERT4Rec paper and code: "
+            + "always [mask]) or 'bert' (80% [mask], 10% random item, 10% kept), got '" + s + "'");
+      };
+    }
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The BERT4Rec paper's rule: every chosen position shows the mask token. */
+  public ClozeMasking(int maskToken, double maskRatio, double lastItemRatio) {
+    this(maskToken, maskRatio, lastItemRatio, Replacement.MASK);
+  }
 
   public ClozeMasking {
+    if (replacement == null) {
+      throw new IllegalArgumentException("replacement must not be null");
+    }
     if (maskToken < 1) {
       throw new IllegalArgumentException("mask token must be a positive id, got " + maskToken);
+    }
+    if (replacement == Replacement.BERT && maskToken < 2) {
+      throw new IllegalArgumentException("random replacement needs at least one item below the mask token "
+          + maskToken);
     }
     if (!(maskRatio > 0 && maskRatio <= 1)) {
       throw new IllegalArgumentException("mask_ratio must be in (0, 1], got " + maskRatio);
@@ -72,17 +114,29 @@ public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio
       if (!lastOnly) {
         for (int p = 0; p < length; p++) {
           if (items[row + p] != 0 && random.nextDouble() < maskRatio) {
-            inputs[row + p] = maskToken;
-            labels[row + p] = items[row + p];
+            hide(row + p, items, inputs, labels, random);
             any = true;
           }
         }
       }
       if (!any) {
-        inputs[row + last] = maskToken;
-        labels[row + last] = items[row + last];
+        hide(row + last, items, inputs, labels, random);
       }
     }
     return new ClozeBatch(rows, length, inputs, labels, users.clone());
+  }
+
+  /** Labels position {@code i} with its item and replaces the input by the {@link #replacement} rule. */
+  private void hide(int i, int[] items, int[] inputs, int[] labels, SplittableRandom random) {
+    labels[i] = items[i];
+    inputs[i] = maskToken;
+    if (replacement == Replacement.BERT) {
+      double u = random.nextDouble();
+      if (u >= 0.9) {
+        inputs[i] = items[i];
+      } else if (u >= 0.8) {
+        inputs[i] = random.nextInt(1, maskToken);
+      }
+    }
   }
 }

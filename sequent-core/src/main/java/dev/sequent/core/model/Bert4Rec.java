@@ -20,7 +20,7 @@ import dev.sequent.tensor.nn.Module;
  *     a = MultiHead(h W_q, h W_k, h W_v) W_o   bidirectional: only padding is masked (as keys)
  *     h = LN(h + Dropout(a))
  *     h = LN(h + Dropout(W2 GELU(W1 h + b1) + b2))        inner size 4d
- *   o = LN(GELU(h W_P + b_P))                  output transform
+ *   o = LN(GELU(h W_P + b_P))                  output transform (the LN is optional, see below)
  *   scores = o·E[0..numItems]ᵀ + b_O           tied item table (the [mask] row is not scored), output bias
  * </pre>
  *
@@ -28,6 +28,11 @@ import dev.sequent.tensor.nn.Module;
  * ρ ({@code mask_ratio}: 0.2 for ML-1M, 0.6 for Beauty in the paper), and the loss is the softmax
  * cross-entropy of the original item at the masked positions; a share of windows masks only the last item.
  * Prediction: the last L − 1 history items followed by [mask]; the hidden state at [mask] is scored.
+ *
+ * <p>Two choices have sources on both sides, so they are options: what a chosen position shows
+ * ({@code mask_replacement}: always [mask] as the paper and its official code, or BERT's 80/10/10 as the
+ * PyTorch frameworks), and the LayerNorm of the output transform ({@code output_layer_norm}: in the official
+ * code and RecBole; absent from the paper's equation and from the LRURec first author's PyTorch BERT4Rec).
  *
  * <p>Positions are by column of the left-padded window, so the most recent slot always has the same
  * position. Padding is masked as attention keys, so real positions never depend on how many pads precede
@@ -41,12 +46,16 @@ public final class Bert4Rec extends SequenceModel {
    *
    * @param maskRatio ρ, the probability that a real item of a training window is masked
    * @param lastItemRatio share of training windows that mask only their last item
+   * @param maskReplacement what a chosen position shows (official code: always [mask])
+   * @param outputLayerNorm whether the output transform ends with a LayerNorm (official code: yes)
    */
   public record Config(int numItems, int maxLength, int dim, int blocks, int heads, float dropout,
-                       float attentionDropout, float maskRatio, float lastItemRatio, float layerNormEps,
+                       float attentionDropout, float maskRatio, float lastItemRatio,
+                       ClozeMasking.Replacement maskReplacement, boolean outputLayerNorm, float layerNormEps,
                        long seed) {
     public static Config defaults(int numItems, int maxLength) {
-      return new Config(numItems, maxLength, 64, 2, 2, 0.2f, 0.2f, 0.2f, 0.1f, 1e-12f, 42);
+      return new Config(numItems, maxLength, 64, 2, 2, 0.2f, 0.2f, 0.2f, 0.1f, ClozeMasking.Replacement.MASK,
+          true, 1e-12f, 42);
     }
   }
 
@@ -80,9 +89,10 @@ public final class Bert4Rec extends SequenceModel {
       blocks[i] = child("block_" + i, new Block(config, init, rng()));
     }
     outputTransform = child("output_transform", linear(d, d, init));
-    outputLayerNorm = child("output_layer_norm", new LayerNorm(d, config.layerNormEps()));
+    outputLayerNorm = config.outputLayerNorm() ? child("output_layer_norm", new LayerNorm(d, config.layerNormEps()))
+        : null;
     outputBias = parameter("output_bias", Tensor.zeros(config.numItems() + 1));
-    cloze = new ClozeMasking(maskToken(), config.maskRatio(), config.lastItemRatio());
+    cloze = new ClozeMasking(maskToken(), config.maskRatio(), config.lastItemRatio(), config.maskReplacement());
   }
 
   static Tensor truncatedNormal(Rng rng, int... shape) {
@@ -146,7 +156,8 @@ public final class Bert4Rec extends SequenceModel {
     for (Block block : blocks) {
       h = block.forward(h, padding);
     }
-    return outputLayerNorm.forward(outputTransform.forward(h).gelu());
+    Tensor o = outputTransform.forward(h).gelu();
+    return outputLayerNorm == null ? o : outputLayerNorm.forward(o);
   }
 
   /** Bidirectional self-attention and the GELU feed-forward, each with residual and post-LayerNorm. */

@@ -1,5 +1,6 @@
 package dev.sequent.core.model;
 
+import dev.sequent.core.data.ClozeMasking;
 import dev.sequent.core.train.Values;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class Models {
         m.put("attention_dropout", "" + c.attentionDropout());
         m.put("mask_ratio", "" + c.maskRatio());
         m.put("last_item_ratio", "" + c.lastItemRatio());
+        m.put("mask_replacement", c.maskReplacement().label());
+        m.put("output_layer_norm", "" + c.outputLayerNorm());
         m.put("layer_norm_eps", "" + c.layerNormEps());
         m.put("seed", "" + c.seed());
       }
@@ -126,8 +129,9 @@ public final class Models {
           (float) v.number("dropout"), v.bool("output_bias"), v.longValue("seed")));
       case "bert4rec" -> new Bert4Rec(new Bert4Rec.Config(numItems, maxLength, v.integer("dim"), v.integer("blocks"),
           v.integer("heads"), (float) v.number("dropout"), (float) v.number("attention_dropout"),
-          (float) v.number("mask_ratio"), (float) v.number("last_item_ratio"), (float) v.number("layer_norm_eps"),
-          v.longValue("seed")));
+          (float) v.number("mask_ratio"), (float) v.number("last_item_ratio"),
+          ClozeMasking.Replacement.parse(v.string("mask_replacement")), v.bool("output_layer_norm"),
+          (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "linrec" -> LinRec.create(new LinRec.Config(numItems, maxLength, causalVariant(v.string("variant")),
           v.integer("dim"), v.integer("layers"), v.integer("heads"), v.integer("inner"), (float) v.number("dropout"),
           LinRec.KeyNorm.parse(v.string("k_norm")), (float) v.number("layer_norm_eps"), v.longValue("seed")));

@@ -34,8 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 class Bert4RecTest {
 
   static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
+    return model(numItems, length, dropout, maskRatio, lastItemRatio, ClozeMasking.Replacement.MASK, true);
+  }
+
+  static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio,
+                        ClozeMasking.Replacement replacement, boolean outputLayerNorm) {
     return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
-        1e-12f, 5));
+        replacement, outputLayerNorm, 1e-12f, 5));
   }
 
   @Test
@@ -169,6 +174,48 @@ class Bert4RecTest {
   }
 
   @Test
+  void theBertRuleShowsTheMaskRandomItemsAndKeptItemsEightyTenTen() {
+    // ρ = 1 chooses every real item, so each real position is one draw of the replacement rule.
+    ClozeMasking rule = new ClozeMasking(501, 1.0, 0.0, ClozeMasking.Replacement.BERT);
+    int rows = 400;
+    int length = 50;
+    int[] items = windows(new Rng(13), rows, length, 20, 500);
+    ClozeBatch b = rule.mask(items, rows, length, new int[rows], 3);
+    long real = 0;
+    long masks = 0;
+    long kept = 0;
+    long random = 0;
+    for (int i = 0; i < items.length; i++) {
+      if (items[i] == 0) {
+        assertEquals(0, b.inputs()[i], "padding stays padding");
+        assertEquals(0, b.labels()[i], "padding has no label");
+        continue;
+      }
+      real++;
+      assertEquals(items[i], b.labels()[i], "every chosen position predicts its original item");
+      int shown = b.inputs()[i];
+      assertTrue(shown >= 1 && shown <= 501, "an item or the mask token: " + shown);
+      if (shown == 501) {
+        masks++;
+      } else if (shown == items[i]) {
+        kept++;
+      } else {
+        random++;
+      }
+    }
+    assertEquals(real, b.masked());
+    // ~14k positions: standard errors below 0.004. A random draw equal to the item (1 in 500) counts as kept.
+    assertEquals(0.8, (double) masks / real, 0.015);
+    assertEquals(0.1, (double) kept / real, 0.012);
+    assertEquals(0.1, (double) random / real, 0.012);
+    // The default rule shows only the mask token.
+    ClozeBatch plain = new ClozeMasking(501, 1.0, 0.0).mask(items, rows, length, new int[rows], 3);
+    for (int i = 0; i < items.length; i++) {
+      assertEquals(items[i] == 0 ? 0 : 501, plain.inputs()[i]);
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameMask() {
     ClozeMasking rule = new ClozeMasking(101, 0.4, 0.1);
     int[] items = windows(new Rng(3), 32, 30, 1, 100);
@@ -186,6 +233,10 @@ class Bert4RecTest {
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 1.5, 0.1));
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 0.2, -0.1));
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(0, 0.2, 0.1));
+    assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(1, 0.2, 0.1, ClozeMasking.Replacement.BERT));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ClozeMasking.Replacement.parse("random"));
+    assertTrue(e.getMessage().contains("'random'"), e.getMessage());
   }
 
   // ---------------------------------------------------------------- prediction with an appended [mask]
@@ -221,10 +272,14 @@ class Bert4RecTest {
 
   @Test
   void tinyOverfitOnTheClozeTask() {
-    Bert4Rec m = model(12, 8, 0f, 0.4f, 0.2f);
     int[][] sequences = {{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11, 12}, {3, 1, 4, 1, 5, 9}};
-    float loss = ModelTestSupport.overfitCloze(m, sequences, 8, 200);
+    float loss = ModelTestSupport.overfitCloze(model(12, 8, 0f, 0.4f, 0.2f), sequences, 8, 200);
     assertTrue(loss < 0.1f, "last-item loss through [mask] after overfitting: " + loss);
+    // The other choices of both options: BERT's replacement rule and no LayerNorm in the output transform.
+    Bert4Rec other = model(12, 8, 0f, 0.4f, 0.2f, ClozeMasking.Replacement.BERT, false);
+    assertFalse(other.namedParameters().keySet().stream().anyMatch(n -> n.startsWith("output_layer_norm")));
+    float otherLoss = ModelTestSupport.overfitCloze(other, sequences, 8, 200);
+    assertTrue(otherLoss < 0.1f, "with the BERT rule and no output LayerNorm: " + otherLoss);
   }
 
   // ---------------------------------------------------------------- training wiring
@@ -307,8 +362,13 @@ class Bert4RecTest {
 
   @Test
   void registryBuildsItWithOptions() {
-    SequenceModel m = Models.create("bert4rec", Map.of("mask_ratio", "0.6", "last_item_ratio", "0"), 30, 10);
+    SequenceModel m = Models.create("bert4rec", Map.of("mask_ratio", "0.6", "last_item_ratio", "0",
+        "mask_replacement", "bert", "output_layer_norm", "false"), 30, 10);
     assertEquals("bert4rec", m.name());
+    assertEquals(ClozeMasking.Replacement.BERT, m.clozeMasking().replacement());
+    assertFalse(((Bert4Rec) m).config().outputLayerNorm());
+    assertEquals(ClozeMasking.Replacement.MASK,
+        Models.create("bert4rec", Map.of(), 30, 10).clozeMasking().replacement(), "the paper's rule by default");
     assertEquals(0.6, m.clozeMasking().maskRatio(), 1e-6);
     assertEquals(0.0, m.clozeMasking().lastItemRatio(), 1e-6);
     assertEquals(31, m.clozeMasking().maskToken());
