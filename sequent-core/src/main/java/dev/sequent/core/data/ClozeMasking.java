@@ -1,34 +1,49 @@
 package dev.sequent.core.data;
 
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * BERT4Rec's Cloze task (Sun et al., CIKM 2019, §3.6; research/models.md §6.3): hide some items of a
  * training window behind a mask token and predict them from both sides.
  *
- * <p>Rule, per window (a row of items, 0 = padding):
+ * <p>Rule, per window (a row of items, 0 = padding), for the {@link LastItem#WINDOWS} rule:
  * <ul>
  *   <li>with probability {@code lastItemRatio} the window masks only its last real item (the paper's extra
  *       samples that "only mask the last item", which match the prediction task at test time);
  *   <li>otherwise each real position is masked independently with probability {@code maskRatio} (ρ);
  *       if that masks nothing, the last real item is masked, so every window contributes a target.
  * </ul>
+ * Under {@link LastItem#BOOST} there are no last-only windows: every real position is masked with
+ * probability ρ, except the last, masked with ρ + lastItemRatio·(1 − ρ); the same fallback applies.
  * Padding is never masked. What a chosen position shows is the {@link Replacement} rule: always the mask token
  * (the BERT4Rec paper and its official code), or BERT's 80/10/10 (the PyTorch BERT4Rec frameworks). Either
  * way the label is the original item.
  *
  * <p>Randomness: one {@link SplittableRandom} per batch seeded by the caller, drawn row by row in a fixed
- * order (one draw for the last-item decision, then one per real position, then, under the BERT rule, one or
+ * order (one draw for the last-item decision under {@code WINDOWS}, then one per real position, then, under the BERT rule, one or
  * two per chosen position), so the masks are a pure function of (seed, batch contents): a resumed run that
  * seeds with (run seed, step) masks exactly as before.
  *
  * @param maskToken id of the mask token (BERT4Rec: numItems + 1; items are 1 .. maskToken − 1)
  * @param maskRatio ρ, the probability that a real position is masked, in (0, 1]
- * @param lastItemRatio probability that a window masks only its last item, in [0, 1]
+ * @param lastItemRatio how much more often the last item is masked, in [0, 1]: the share of last-only windows
+ *     or the boost, by {@code lastItem}
+ * @param lastItem how the last item gets its extra masking
  * @param replacement what a chosen position shows
  */
-public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio, Replacement replacement) {
+public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio, LastItem lastItem,
+                           Replacement replacement) {
+
+  /** How training leans towards the test task, predicting the last item. */
+  public enum LastItem {
+    /** A share of windows masks only the last item: the BERT4Rec paper and its official data generator. */
+    WINDOWS,
+    /**
+     * The last item's mask probability is raised towards 1, no last-only windows: the BERT4Rec of the LRURec
+     * first author's earlier code (github.com/Yueeeeeeee/RecSys-Extraction-Attack, dataloader/bert.py).
+     */
+    BOOST
+  }
 
   /** What a chosen (labelled) position shows in the input. */
   public enum Replacement {
@@ -39,31 +54,17 @@ public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio
      * original item 10%. The PyTorch BERT4Rec frameworks use it, among them the BERT4Rec of the LRURec first
      * author's earlier code (github.com/Yueeeeeeee/RecSys-Extraction-Attack, dataloader/bert.py).
      */
-    BERT;
-
-    /** Parses the config value {@code mask} or {@code bert}. */
-    public static Replacement parse(String s) {
-      return switch (s) {
-        case "mask" -> MASK;
-        case "bert" -> BERT;
-        default -> throw new IllegalArgumentException("mask_replacement must be 'mask' (BERT4Rec paper and code: "
-            + "always [mask]) or 'bert' (80% [mask], 10% random item, 10% kept), got '" + s + "'");
-      };
-    }
-
-    public String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    BERT
   }
 
   /** The BERT4Rec paper's rule: every chosen position shows the mask token. */
   public ClozeMasking(int maskToken, double maskRatio, double lastItemRatio) {
-    this(maskToken, maskRatio, lastItemRatio, Replacement.MASK);
+    this(maskToken, maskRatio, lastItemRatio, LastItem.WINDOWS, Replacement.MASK);
   }
 
   public ClozeMasking {
-    if (replacement == null) {
-      throw new IllegalArgumentException("replacement must not be null");
+    if (replacement == null || lastItem == null) {
+      throw new IllegalArgumentException("replacement and lastItem must not be null");
     }
     if (maskToken < 1) {
       throw new IllegalArgumentException("mask token must be a positive id, got " + maskToken);
@@ -106,14 +107,15 @@ public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio
           break;
         }
       }
-      boolean lastOnly = random.nextDouble() < lastItemRatio;
+      boolean lastOnly = lastItem == LastItem.WINDOWS && random.nextDouble() < lastItemRatio;
       if (last < 0) {
         continue;
       }
+      double lastRatio = lastItem == LastItem.BOOST ? maskRatio + lastItemRatio * (1 - maskRatio) : maskRatio;
       boolean any = false;
       if (!lastOnly) {
         for (int p = 0; p < length; p++) {
-          if (items[row + p] != 0 && random.nextDouble() < maskRatio) {
+          if (items[row + p] != 0 && random.nextDouble() < (p == last ? lastRatio : maskRatio)) {
             hide(row + p, items, inputs, labels, random);
             any = true;
           }

@@ -29,15 +29,18 @@ import dev.sequent.tensor.nn.Module;
  * cross-entropy of the original item at the masked positions; a share of windows masks only the last item.
  * Prediction: the last L − 1 history items followed by [mask]; the hidden state at [mask] is scored.
  *
- * <p>Two choices have sources on both sides, so they are options: what a chosen position shows
- * ({@code mask_replacement}: always [mask] as the paper and its official code, or BERT's 80/10/10 as the
- * PyTorch frameworks), and the LayerNorm of the output transform ({@code output_layer_norm}: in the official
- * code and RecBole; absent from the paper's equation and from the LRURec first author's PyTorch BERT4Rec).
+ * <p>Defaults follow the paper and its official code. LRURec's Table 3 baselines come from its authors'
+ * PyTorch framework, whose closest public relative (the LRURec first author's earlier BERT4Rec) differs in
+ * five ways, each an option: what a chosen position shows ({@code mask_replacement}: always [mask], or
+ * BERT's 80/10/10), the LayerNorm of the output transform ({@code output_layer_norm}; absent from the
+ * paper's equation too), how the last item is favoured ({@code last_item}: last-only windows or a boosted
+ * mask probability), the embeddings' initialisation ({@code embedding_init}) and the numbering of positions
+ * ({@code positions}).
  *
- * <p>Positions are by column of the left-padded window, so the most recent slot always has the same
- * position. Padding is masked as attention keys, so real positions never depend on how many pads precede
- * them. Initialisation as BERT: truncated normal(0, 0.02) weights and embeddings, zero biases, LayerNorm
- * (1, 0), eps 1e-12.
+ * <p>By default positions are by column of the left-padded window, so the most recent slot always has the
+ * same position. Padding is masked as attention keys, so real positions never depend on how many pads
+ * precede them. Initialisation as BERT: truncated normal(0, 0.02) weights and embeddings, zero biases,
+ * LayerNorm (1, 0), eps 1e-12.
  */
 public final class Bert4Rec extends SequenceModel {
 
@@ -45,23 +48,48 @@ public final class Bert4Rec extends SequenceModel {
    * Hyper-parameters; defaults are the paper's (mask ratio: its ML-1M value).
    *
    * @param maskRatio ρ, the probability that a real item of a training window is masked
-   * @param lastItemRatio share of training windows that mask only their last item
+   * @param lastItemRatio share of training windows that mask only their last item, or the last item's boost
+   * @param lastItem which of the two {@code lastItemRatio} is (official code: last-only windows)
    * @param maskReplacement what a chosen position shows (official code: always [mask])
    * @param outputLayerNorm whether the output transform ends with a LayerNorm (official code: yes)
+   * @param embeddingInit how item and position embeddings start (official code: as every weight)
+   * @param positions how positions are numbered (official code: by column of the window)
    */
   public record Config(int numItems, int maxLength, int dim, int blocks, int heads, float dropout,
-                       float attentionDropout, float maskRatio, float lastItemRatio,
-                       ClozeMasking.Replacement maskReplacement, boolean outputLayerNorm, float layerNormEps,
-                       long seed) {
+                       float attentionDropout, float maskRatio, float lastItemRatio, ClozeMasking.LastItem lastItem,
+                       ClozeMasking.Replacement maskReplacement, boolean outputLayerNorm, EmbeddingInit embeddingInit,
+                       Positions positions, float layerNormEps, long seed) {
     public static Config defaults(int numItems, int maxLength) {
-      return new Config(numItems, maxLength, 64, 2, 2, 0.2f, 0.2f, 0.2f, 0.1f, ClozeMasking.Replacement.MASK,
-          true, 1e-12f, 42);
+      return new Config(numItems, maxLength, 64, 2, 2, 0.2f, 0.2f, 0.2f, 0.1f, ClozeMasking.LastItem.WINDOWS,
+          ClozeMasking.Replacement.MASK, true, EmbeddingInit.TRUNCATED_NORMAL, Positions.WINDOW, 1e-12f, 42);
     }
+  }
+
+  /** How the item and position embeddings are initialised. */
+  public enum EmbeddingInit {
+    /** Truncated normal(0, 0.02) like every other weight: BERT, the official code, RecBole. */
+    TRUNCATED_NORMAL,
+    /**
+     * N(0, 1), PyTorch's {@code nn.Embedding} default, which the LRURec first author's BERT4Rec keeps (its
+     * truncated-normal initialisation covers only the Transformer and output layers).
+     */
+    STANDARD_NORMAL
+  }
+
+  /** How the positions of a window are numbered. */
+  public enum Positions {
+    /** By column of the left-padded window: the most recent item always has the last position. */
+    WINDOW,
+    /**
+     * From the first real item of the window, 0, 1, …, n − 1, as the LRURec first author's BERT4Rec: the last
+     * item's position tells how long the window is.
+     */
+    START
   }
 
   private final Config config;
   private final Tensor items;
-  private final Tensor positions;
+  private final Tensor positionEmbeddings;
   private final LayerNorm embeddingLayerNorm;
   private final Block[] blocks;
   private final Linear outputTransform;
@@ -81,8 +109,9 @@ public final class Bert4Rec extends SequenceModel {
     Rng init = new Rng(config.seed());
     int d = config.dim();
     // Rows 0..numItems are scored; the extra last row is the [mask] token, an input only.
-    items = parameter("item_embedding", truncatedNormal(init, config.numItems() + 2, d));
-    positions = parameter("position_embedding", truncatedNormal(init, config.maxLength(), d));
+    items = parameter("item_embedding", embedding(config.embeddingInit(), init, config.numItems() + 2, d));
+    positionEmbeddings =
+        parameter("position_embedding", embedding(config.embeddingInit(), init, config.maxLength(), d));
     embeddingLayerNorm = child("embedding_layer_norm", new LayerNorm(d, config.layerNormEps()));
     blocks = new Block[config.blocks()];
     for (int i = 0; i < blocks.length; i++) {
@@ -92,7 +121,15 @@ public final class Bert4Rec extends SequenceModel {
     outputLayerNorm = config.outputLayerNorm() ? child("output_layer_norm", new LayerNorm(d, config.layerNormEps()))
         : null;
     outputBias = parameter("output_bias", Tensor.zeros(config.numItems() + 1));
-    cloze = new ClozeMasking(maskToken(), config.maskRatio(), config.lastItemRatio(), config.maskReplacement());
+    cloze = new ClozeMasking(maskToken(), config.maskRatio(), config.lastItemRatio(), config.lastItem(),
+        config.maskReplacement());
+  }
+
+  private static Tensor embedding(EmbeddingInit rule, Rng init, int rows, int dim) {
+    return switch (rule) {
+      case TRUNCATED_NORMAL -> truncatedNormal(init, rows, dim);
+      case STANDARD_NORMAL -> Tensor.normal(init, 0f, 1f, rows, dim);
+    };
   }
 
   static Tensor truncatedNormal(Rng rng, int... shape) {
@@ -150,14 +187,34 @@ public final class Bert4Rec extends SequenceModel {
       throw new IllegalArgumentException("window of " + length + " items exceeds max length " + config.maxLength());
     }
     IntTensor padding = SasRec.paddingMask(inputs);
-    Tensor pos = positions.narrow0(config.maxLength() - length, config.maxLength());
-    Tensor h = embeddingLayerNorm.forward(NN.embedding(items, inputs).add(pos));
+    Tensor h = embeddingLayerNorm.forward(NN.embedding(items, inputs).add(positions(inputs)));
     h = NN.dropout(h, config.dropout(), rng(), isTraining());
     for (Block block : blocks) {
       h = block.forward(h, padding);
     }
     Tensor o = outputTransform.forward(h).gelu();
     return outputLayerNorm == null ? o : outputLayerNorm.forward(o);
+  }
+
+  /** Position embeddings of a batch of left-padded windows, by the {@link Positions} rule. */
+  private Tensor positions(IntTensor inputs) {
+    int batch = inputs.dim(0);
+    int length = inputs.dim(1);
+    if (config.positions() == Positions.WINDOW) {
+      return positionEmbeddings.narrow0(config.maxLength() - length, config.maxLength());
+    }
+    // Padding takes position 0 too; it is masked as a key, so no real position sees it.
+    int[] ids = inputs.data();
+    int[] numbers = new int[ids.length];
+    for (int b = 0; b < batch; b++) {
+      int next = 0;
+      for (int p = 0; p < length; p++) {
+        if (ids[b * length + p] != 0) {
+          numbers[b * length + p] = next++;
+        }
+      }
+    }
+    return NN.embedding(positionEmbeddings, new IntTensor(numbers, batch, length));
   }
 
   /** Bidirectional self-attention and the GELU feed-forward, each with residual and post-LayerNorm. */

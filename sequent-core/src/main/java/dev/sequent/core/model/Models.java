@@ -59,8 +59,11 @@ public final class Models {
         m.put("attention_dropout", "" + c.attentionDropout());
         m.put("mask_ratio", "" + c.maskRatio());
         m.put("last_item_ratio", "" + c.lastItemRatio());
-        m.put("mask_replacement", c.maskReplacement().label());
+        m.put("last_item", Values.label(c.lastItem()));
+        m.put("mask_replacement", Values.label(c.maskReplacement()));
         m.put("output_layer_norm", "" + c.outputLayerNorm());
+        m.put("embedding_init", Values.label(c.embeddingInit()));
+        m.put("positions", Values.label(c.positions()));
         m.put("layer_norm_eps", "" + c.layerNormEps());
         m.put("seed", "" + c.seed());
       }
@@ -130,7 +133,9 @@ public final class Models {
       case "bert4rec" -> new Bert4Rec(new Bert4Rec.Config(numItems, maxLength, v.integer("dim"), v.integer("blocks"),
           v.integer("heads"), (float) v.number("dropout"), (float) v.number("attention_dropout"),
           (float) v.number("mask_ratio"), (float) v.number("last_item_ratio"),
-          ClozeMasking.Replacement.parse(v.string("mask_replacement")), v.bool("output_layer_norm"),
+          v.choice("last_item", ClozeMasking.LastItem.class),
+          v.choice("mask_replacement", ClozeMasking.Replacement.class), v.bool("output_layer_norm"),
+          v.choice("embedding_init", Bert4Rec.EmbeddingInit.class), v.choice("positions", Bert4Rec.Positions.class),
           (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "linrec" -> LinRec.create(new LinRec.Config(numItems, maxLength, causalVariant(v.string("variant")),
           v.integer("dim"), v.integer("layers"), v.integer("heads"), v.integer("inner"), (float) v.number("dropout"),

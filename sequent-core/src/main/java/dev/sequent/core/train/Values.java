@@ -52,4 +52,26 @@ public final class Values {
     }
     return v.equals("true");
   }
+
+  /**
+   * One constant of {@code type}, written in the config as its lower-case name ({@code STANDARD_NORMAL} is
+   * {@code standard_normal}).
+   */
+  public <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String v = string(key);
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      String name = label(e);
+      if (name.equals(v)) {
+        return e;
+      }
+      names.add(name);
+    }
+    throw new IllegalArgumentException("option '" + key + "' must be one of " + names + ", got '" + v + "'");
+  }
+
+  /** The config spelling of an enum constant: its lower-case name. */
+  public static String label(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

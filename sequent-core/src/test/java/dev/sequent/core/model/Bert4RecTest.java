@@ -34,13 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 class Bert4RecTest {
 
   static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
-    return model(numItems, length, dropout, maskRatio, lastItemRatio, ClozeMasking.Replacement.MASK, true);
+    return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
+        ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.MASK, true, Bert4Rec.EmbeddingInit.TRUNCATED_NORMAL,
+        Bert4Rec.Positions.WINDOW, 1e-12f, 5));
   }
 
-  static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio,
-                        ClozeMasking.Replacement replacement, boolean outputLayerNorm) {
+  /** Every option on its other choice: the LRURec first author's BERT4Rec. */
+  static Bert4Rec otherChoices(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
     return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
-        replacement, outputLayerNorm, 1e-12f, 5));
+        ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.BERT, false, Bert4Rec.EmbeddingInit.STANDARD_NORMAL,
+        Bert4Rec.Positions.START, 1e-12f, 5));
   }
 
   @Test
@@ -77,18 +80,70 @@ class Bert4RecTest {
 
   @Test
   void paddingNeverLeaksIntoRealItems() {
-    Bert4Rec m = model(20, 8, 0f, 0.2f, 0f);
-    m.train(false);
-    try (Grad g = Grad.disabled()) {
-      float[] padded = m.encode(new IntTensor(new int[] {0, 0, 0, 0, 0, 5, 6, 21}, 1, 8)).toArray();
-      float[] otherPads = m.encode(new IntTensor(new int[] {0, 0, 0, 0, 0, 5, 6, 21}, 1, 8)).toArray();
-      float[] bare = m.encode(new IntTensor(new int[] {5, 6, 21}, 1, 3)).toArray();
-      assertArrayEquals(otherPads, padded);
-      float[] real = Arrays.copyOfRange(padded, 5 * 16, 8 * 16);
-      for (int i = 0; i < real.length; i++) {
-        assertEquals(bare[i], real[i], 1e-5, "unit " + i);
+    for (Bert4Rec m : new Bert4Rec[] {model(20, 8, 0f, 0.2f, 0f), otherChoices(20, 8, 0f, 0.2f, 0f)}) {
+      m.train(false);
+      try (Grad g = Grad.disabled()) {
+        float[] padded = m.encode(new IntTensor(new int[] {0, 0, 0, 0, 0, 5, 6, 21}, 1, 8)).toArray();
+        float[] bare = m.encode(new IntTensor(new int[] {5, 6, 21}, 1, 3)).toArray();
+        float[] real = Arrays.copyOfRange(padded, 5 * 16, 8 * 16);
+        for (int i = 0; i < real.length; i++) {
+          assertEquals(bare[i], real[i], 1e-5, m.config().positions() + ", unit " + i);
+        }
       }
     }
+  }
+
+  @Test
+  void positionsCountFromTheWindowEndOrFromTheFirstItem() {
+    // A window holding one item: by column it takes the last position row (L − 1), from the start row 0.
+    IntTensor single = new IntTensor(new int[] {0, 0, 0, 7}, 1, 4);
+    for (Bert4Rec m : new Bert4Rec[] {model(20, 4, 0f, 0.2f, 0f), otherChoices(20, 4, 0f, 0.2f, 0f)}) {
+      m.train(false);
+      boolean fromStart = m.config().positions() == Bert4Rec.Positions.START;
+      Tensor rows = m.namedParameters().get("position_embedding");
+      try (Grad g = Grad.disabled()) {
+        float[] before = lastSlot(m.encode(single));
+        rows.data()[3 * 16] += 1f;
+        float[] afterLastRow = lastSlot(m.encode(single));
+        rows.data()[0] += 1f;
+        float[] afterFirstRow = lastSlot(m.encode(single));
+        assertEquals(!fromStart, !Arrays.equals(before, afterLastRow), "row L - 1 used, " + m.config().positions());
+        assertEquals(fromStart, !Arrays.equals(afterLastRow, afterFirstRow), "row 0 used, " + m.config().positions());
+      }
+    }
+  }
+
+  /** The state of the last of four slots (padding slots before it change with row 0 under either rule). */
+  private static float[] lastSlot(Tensor h) {
+    return Arrays.copyOfRange(h.toArray(), 3 * 16, 4 * 16);
+  }
+
+  @Test
+  void embeddingsStartAtTheChosenScale() {
+    float[] bert = model(400, 8, 0f, 0.2f, 0f).namedParameters().get("item_embedding").toArray();
+    float[] standard = otherChoices(400, 8, 0f, 0.2f, 0f).namedParameters().get("item_embedding").toArray();
+    assertEquals(0.02, std(bert), 0.003, "truncated normal(0, 0.02) has std 0.0176");
+    assertTrue(Arrays.stream(toDoubles(bert)).allMatch(x -> Math.abs(x) <= 0.04), "truncated at 2 std");
+    assertEquals(1.0, std(standard), 0.03, "N(0, 1)");
+  }
+
+  private static double[] toDoubles(float[] xs) {
+    double[] out = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      out[i] = xs[i];
+    }
+    return out;
+  }
+
+  private static double std(float[] xs) {
+    double sum = 0;
+    double squares = 0;
+    for (float x : xs) {
+      sum += x;
+      squares += (double) x * x;
+    }
+    double mean = sum / xs.length;
+    return Math.sqrt(squares / xs.length - mean * mean);
   }
 
   // ---------------------------------------------------------------- Cloze masking rules
@@ -174,9 +229,30 @@ class Bert4RecTest {
   }
 
   @Test
+  void theBoostRaisesOnlyTheLastItemsMaskProbability() {
+    // ρ = 0.5 and a boost of 0.5: the last item is masked with 0.5 + 0.5 · 0.5 = 0.75, every other item with 0.5,
+    // and no window is a last-only window. Full windows of 10, so the fallback (nothing masked) is rare: 0.5⁹ · 0.25.
+    ClozeMasking rule = new ClozeMasking(501, 0.5, 0.5, ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.MASK);
+    int rows = 8000;
+    int[] items = windows(new Rng(6), rows, 10, 10, 500);
+    ClozeBatch b = rule.mask(items, rows, 10, new int[rows], 2);
+    int[] maskedAt = new int[10];
+    for (int r = 0; r < rows; r++) {
+      for (int p = 0; p < 10; p++) {
+        maskedAt[p] += b.labels()[r * 10 + p] != 0 ? 1 : 0;
+      }
+    }
+    // 8,000 windows: standard errors ~0.005 per position.
+    assertEquals(0.75, (double) maskedAt[9] / rows, 0.02, "last item");
+    for (int p = 0; p < 9; p++) {
+      assertEquals(0.5, (double) maskedAt[p] / rows, 0.02, "position " + p);
+    }
+  }
+
+  @Test
   void theBertRuleShowsTheMaskRandomItemsAndKeptItemsEightyTenTen() {
     // ρ = 1 chooses every real item, so each real position is one draw of the replacement rule.
-    ClozeMasking rule = new ClozeMasking(501, 1.0, 0.0, ClozeMasking.Replacement.BERT);
+    ClozeMasking rule = new ClozeMasking(501, 1.0, 0.0, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.BERT);
     int rows = 400;
     int length = 50;
     int[] items = windows(new Rng(13), rows, length, 20, 500);
@@ -233,10 +309,13 @@ class Bert4RecTest {
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 1.5, 0.1));
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 0.2, -0.1));
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(0, 0.2, 0.1));
-    assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(1, 0.2, 0.1, ClozeMasking.Replacement.BERT));
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClozeMasking(1, 0.2, 0.1, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.BERT));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ClozeMasking.Replacement.parse("random"));
-    assertTrue(e.getMessage().contains("'random'"), e.getMessage());
+        () -> Models.create("bert4rec", Map.of("mask_replacement", "random"), 30, 10));
+    assertTrue(e.getMessage().contains("'mask_replacement' must be one of [mask, bert], got 'random'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Models.create("bert4rec", Map.of("positions", "end"), 30, 10));
+    assertTrue(e.getMessage().contains("[window, start], got 'end'"), e.getMessage());
   }
 
   // ---------------------------------------------------------------- prediction with an appended [mask]
@@ -275,11 +354,12 @@ class Bert4RecTest {
     int[][] sequences = {{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11, 12}, {3, 1, 4, 1, 5, 9}};
     float loss = ModelTestSupport.overfitCloze(model(12, 8, 0f, 0.4f, 0.2f), sequences, 8, 200);
     assertTrue(loss < 0.1f, "last-item loss through [mask] after overfitting: " + loss);
-    // The other choices of both options: BERT's replacement rule and no LayerNorm in the output transform.
-    Bert4Rec other = model(12, 8, 0f, 0.4f, 0.2f, ClozeMasking.Replacement.BERT, false);
+    // The other choice of every option: BERT's replacement rule, no LayerNorm in the output transform, the boosted
+    // last item, N(0, 1) embeddings and positions from the start.
+    Bert4Rec other = otherChoices(12, 8, 0f, 0.4f, 0.2f);
     assertFalse(other.namedParameters().keySet().stream().anyMatch(n -> n.startsWith("output_layer_norm")));
     float otherLoss = ModelTestSupport.overfitCloze(other, sequences, 8, 200);
-    assertTrue(otherLoss < 0.1f, "with the BERT rule and no output LayerNorm: " + otherLoss);
+    assertTrue(otherLoss < 0.1f, "with every other choice: " + otherLoss);
   }
 
   // ---------------------------------------------------------------- training wiring
@@ -363,10 +443,19 @@ class Bert4RecTest {
   @Test
   void registryBuildsItWithOptions() {
     SequenceModel m = Models.create("bert4rec", Map.of("mask_ratio", "0.6", "last_item_ratio", "0",
-        "mask_replacement", "bert", "output_layer_norm", "false"), 30, 10);
+        "mask_replacement", "bert", "output_layer_norm", "false", "last_item", "boost", "embedding_init",
+        "standard_normal", "positions", "start"), 30, 10);
     assertEquals("bert4rec", m.name());
     assertEquals(ClozeMasking.Replacement.BERT, m.clozeMasking().replacement());
-    assertFalse(((Bert4Rec) m).config().outputLayerNorm());
+    assertEquals(ClozeMasking.LastItem.BOOST, m.clozeMasking().lastItem());
+    Bert4Rec.Config c = ((Bert4Rec) m).config();
+    assertFalse(c.outputLayerNorm());
+    assertEquals(Bert4Rec.EmbeddingInit.STANDARD_NORMAL, c.embeddingInit());
+    assertEquals(Bert4Rec.Positions.START, c.positions());
+    Bert4Rec.Config paper = ((Bert4Rec) Models.create("bert4rec", Map.of(), 30, 10)).config();
+    assertEquals(ClozeMasking.LastItem.WINDOWS, paper.lastItem());
+    assertEquals(Bert4Rec.EmbeddingInit.TRUNCATED_NORMAL, paper.embeddingInit());
+    assertEquals(Bert4Rec.Positions.WINDOW, paper.positions());
     assertEquals(ClozeMasking.Replacement.MASK,
         Models.create("bert4rec", Map.of(), 30, 10).clozeMasking().replacement(), "the paper's rule by default");
     assertEquals(0.6, m.clozeMasking().maskRatio(), 1e-6);
