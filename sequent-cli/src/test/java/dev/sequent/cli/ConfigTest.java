@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sequent.core.data.SampleSet;
+import dev.sequent.core.data.SequenceDataset;
+import dev.sequent.core.data.Split;
+import dev.sequent.core.data.Vocabulary;
 import dev.sequent.core.model.Models;
 import dev.sequent.core.run.ConfigException;
 import dev.sequent.core.run.Experiment;
@@ -106,6 +110,8 @@ class ConfigTest {
         Map.entry("data.tie_rule=random", "unknown data.tie_rule 'random'; valid: stable, item-id, recbole"),
         Map.entry("data.samples=all", "unknown data.samples 'all'; valid: seq2seq, sliding, prefix"),
         Map.entry("data.window_stride=0", "data.window_stride must be >= 1"),
+        Map.entry("data.seq2seq_stride_ratio=0.001", "data.seq2seq_stride_ratio times data.max_length (200) must be "
+            + "at least 1, got 0.001"),
         Map.entry("data.max_length=0", "data.max_length must be >= 1"),
         Map.entry("data.min_rating=high", "data.min_rating must be a number or empty"),
         Map.entry("eval.ks=5,ten", "eval.ks must be a list of integers"),
@@ -130,6 +136,26 @@ class ConfigTest {
     assertTrue(e.getMessage().contains("at most data.max_length (50)"), e.getMessage());
     new Experiment(Map.of("data.path", "x", "data.samples", "sliding", "data.max_length", "50",
         "data.window_stride", "50"));
+  }
+
+  @Test
+  void seq2seqWindowsTakeTheStrideRatioOfTheWindowLength() {
+    // One user with 12 training items (14 in all), L = 4. Stride 4 (ratio 1, LRURec's default): windows start at
+    // 8, 4, 0. Ratio 0.5 (LRURec's sliding_window_size = 0.5, stride 2): at 8, 6, 4, 2, 0.
+    int[] items = new int[14];
+    for (int i = 0; i < items.length; i++) {
+      items[i] = i + 1;
+    }
+    SequenceDataset data = new SequenceDataset(Vocabulary.ofUsers(new String[] {"u"}),
+        Vocabulary.ofItems(java.util.stream.IntStream.rangeClosed(1, 14).mapToObj(Integer::toString)
+            .toArray(String[]::new)), new int[] {0, 14}, items, null);
+    Split split = Split.leaveOneOut(data);
+    for (String[] ratioAndWindows : new String[][] {{"1.0", "3"}, {"0.5", "5"}}) {
+      Experiment e = new Experiment(Map.of("data.path", "x", "data.max_length", "4", "model.name", "sasrec",
+          "data.seq2seq_stride_ratio", ratioAndWindows[0]));
+      SampleSet<?> samples = e.trainingSamples(split, e.createModel(data));
+      assertEquals(Integer.parseInt(ratioAndWindows[1]), samples.size(), "ratio " + ratioAndWindows[0]);
+    }
   }
 
   @Test

@@ -123,6 +123,7 @@ public final class Experiment {
     m.put("data.max_length", "200");
     m.put("data.samples", "seq2seq");
     m.put("data.window_stride", "50");
+    m.put("data.seq2seq_stride_ratio", "1.0");
     m.put("model.name", "lrurec");
     TrainConfig.lruRecDefaults().toMap().forEach((k, v) -> m.put("train." + k, v));
     m.put("eval.valid_protocol", "full-exclude-input-window");
@@ -173,6 +174,10 @@ public final class Experiment {
     if (v.string("data.samples").equals("sliding") && v.integer("data.window_stride") > maxLength()) {
       throw new ConfigException("data.window_stride", "data.window_stride must be at most data.max_length ("
           + maxLength() + ") for sliding windows, got " + config.get("data.window_stride"));
+    }
+    if (seq2seqStride() < 1) {
+      throw new ConfigException("data.seq2seq_stride_ratio", "data.seq2seq_stride_ratio times data.max_length ("
+          + maxLength() + ") must be at least 1, got " + config.get("data.seq2seq_stride_ratio"));
     }
     requireAtLeast("data.min_user_interactions", 0);
     requireAtLeast("data.min_item_interactions", 0);
@@ -516,11 +521,16 @@ public final class Experiment {
     return Models.create(config.get("model.name"), modelOptions(), dataset.numItems(), maxLength());
   }
 
+  /** Stride of seq2seq windows: ⌊ratio · L⌋, as LRURec's {@code int(sliding_window_size * max_len)}. */
+  private int seq2seqStride() {
+    return (int) (new Values(config).number("data.seq2seq_stride_ratio") * maxLength());
+  }
+
   /** The training samples of {@code data.samples}, padded on the model's side. */
   public SampleSet<?> trainingSamples(Split split, SequenceModel model) {
     Padding padding = model.padding();
     return switch (config.get("data.samples")) {
-      case "seq2seq" -> Seq2SeqSamples.of(split, maxLength(), padding);
+      case "seq2seq" -> Seq2SeqSamples.of(split, maxLength(), seq2seqStride(), padding);
       case "sliding" -> Seq2SeqSamples.sliding(split, maxLength(), Integer.parseInt(config.get("data.window_stride")),
           padding);
       case "prefix" -> PrefixSamples.training(split, maxLength(), padding);
