@@ -26,7 +26,8 @@ import dev.sequent.tensor.nn.Module;
  *
  * Training (Cloze, {@link #clozeMasking()}): real items of a window are replaced by [mask] with probability
  * ρ ({@code mask_ratio}: 0.2 for ML-1M, 0.6 for Beauty in the paper), and the loss is the softmax
- * cross-entropy of the original item at the masked positions; a share of windows masks only the last item.
+ * cross-entropy of the original item at the masked positions; the last item, the test task, is masked more
+ * often ({@code last_item}).
  * Prediction: the last L − 1 history items followed by [mask]; the hidden state at [mask] is scored.
  *
  * <p>Defaults follow the paper and its official code. LRURec's Table 3 baselines come from its authors'

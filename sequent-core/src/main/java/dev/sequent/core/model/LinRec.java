@@ -49,16 +49,7 @@ public class LinRec extends SequenceModel {
    * folds into the query: q̂_t,c / ‖k_{≤t,c}‖.
    */
   public enum KeyNorm {
-    POSITION, SEQUENCE;
-
-    static KeyNorm parse(String s) {
-      return switch (s) {
-        case "position" -> POSITION;
-        case "sequence" -> SEQUENCE;
-        default -> throw new IllegalArgumentException("k_norm must be 'position' (official code) or 'sequence'"
-            + " (paper's column-wise reading), got '" + s + "'");
-      };
-    }
+    POSITION, SEQUENCE
   }
 
   /** Hyper-parameters; defaults are the official ML-1M run's (README: N = 200, d = 128). */

@@ -75,7 +75,7 @@ public final class Models {
         m.put("heads", "" + c.heads());
         m.put("inner", "" + c.inner());
         m.put("dropout", "" + c.dropout());
-        m.put("k_norm", c.keyNorm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("k_norm", Values.label(c.keyNorm()));
         m.put("layer_norm_eps", "" + c.layerNormEps());
         m.put("seed", "" + c.seed());
       }
@@ -101,7 +101,7 @@ public final class Models {
         m.put("embedding_dropout", "" + c.embeddingDropout());
         m.put("attention_dropout", "" + c.attentionDropout());
         m.put("dropout", "" + c.dropout());
-        m.put("k_norm", c.keyNorm().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("k_norm", Values.label(c.keyNorm()));
         m.put("layer_norm_eps", "" + c.layerNormEps());
         m.put("seed", "" + c.seed());
       }
@@ -139,14 +139,14 @@ public final class Models {
           (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "linrec" -> LinRec.create(new LinRec.Config(numItems, maxLength, causalVariant(v.string("variant")),
           v.integer("dim"), v.integer("layers"), v.integer("heads"), v.integer("inner"), (float) v.number("dropout"),
-          LinRec.KeyNorm.parse(v.string("k_norm")), (float) v.number("layer_norm_eps"), v.longValue("seed")));
+          v.choice("k_norm", LinRec.KeyNorm.class), (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "recgrela" -> RecGrela.create(new RecGrela.Config(numItems, causalVariant(v.string("variant")),
           v.integer("dim"), v.integer("blocks"), v.integer("heads"), (float) v.number("dropout"),
           (float) v.number("drop_path"), v.integer("conv_kernel"), (float) v.number("rope_base"),
           (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "glintru" -> GlintRu.create(new GlintRu.Config(numItems, causalVariant(v.string("variant")),
           v.integer("dim"), v.integer("heads"), v.integer("conv_kernel"), (float) v.number("embedding_dropout"),
-          (float) v.number("attention_dropout"), (float) v.number("dropout"), LinRec.KeyNorm.parse(v.string("k_norm")),
+          (float) v.number("attention_dropout"), (float) v.number("dropout"), v.choice("k_norm", LinRec.KeyNorm.class),
           (float) v.number("layer_norm_eps"), v.longValue("seed")));
       default -> throw unknown(name);
     };

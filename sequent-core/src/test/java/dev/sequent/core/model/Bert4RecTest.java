@@ -123,16 +123,10 @@ class Bert4RecTest {
     float[] bert = model(400, 8, 0f, 0.2f, 0f).namedParameters().get("item_embedding").toArray();
     float[] standard = otherChoices(400, 8, 0f, 0.2f, 0f).namedParameters().get("item_embedding").toArray();
     assertEquals(0.02, std(bert), 0.003, "truncated normal(0, 0.02) has std 0.0176");
-    assertTrue(Arrays.stream(toDoubles(bert)).allMatch(x -> Math.abs(x) <= 0.04), "truncated at 2 std");
-    assertEquals(1.0, std(standard), 0.03, "N(0, 1)");
-  }
-
-  private static double[] toDoubles(float[] xs) {
-    double[] out = new double[xs.length];
-    for (int i = 0; i < xs.length; i++) {
-      out[i] = xs[i];
+    for (float x : bert) {
+      assertTrue(Math.abs(x) <= 0.04f, "truncated at 2 std: " + x);
     }
-    return out;
+    assertEquals(1.0, std(standard), 0.03, "N(0, 1)");
   }
 
   private static double std(float[] xs) {
@@ -231,7 +225,8 @@ class Bert4RecTest {
   @Test
   void theBoostRaisesOnlyTheLastItemsMaskProbability() {
     // ρ = 0.5 and a boost of 0.5: the last item is masked with 0.5 + 0.5 · 0.5 = 0.75, every other item with 0.5,
-    // and no window is a last-only window. Full windows of 10, so the fallback (nothing masked) is rare: 0.5⁹ · 0.25.
+    // and no window is a last-only window. Full windows of 10, so the fallback (nothing masked) is rare:
+    // 0.5⁹ · 0.25.
     ClozeMasking rule = new ClozeMasking(501, 0.5, 0.5, ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.MASK);
     int rows = 8000;
     int[] items = windows(new Rng(6), rows, 10, 10, 500);
@@ -314,7 +309,8 @@ class Bert4RecTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Models.create("bert4rec", Map.of("mask_replacement", "random"), 30, 10));
     assertTrue(e.getMessage().contains("'mask_replacement' must be one of [mask, bert], got 'random'"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Models.create("bert4rec", Map.of("positions", "end"), 30, 10));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Models.create("bert4rec", Map.of("positions", "end"), 30, 10));
     assertTrue(e.getMessage().contains("[window, start], got 'end'"), e.getMessage());
   }
 
