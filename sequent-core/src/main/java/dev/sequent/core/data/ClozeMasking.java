@@ -15,13 +15,15 @@ import java.util.SplittableRandom;
  * </ul>
  * Under {@link LastItem#BOOST} there are no last-only windows: every real position is masked with
  * probability ρ, except the last, masked with ρ + lastItemRatio·(1 − ρ); the same fallback applies.
+ * With a cap ({@code maxPredictions} > 0) positions are drawn left to right and the drawing stops once that
+ * many are masked, so the rest of the window stays visible (the fallback still applies to a window with none).
  * Padding is never masked. What a chosen position shows is the {@link Replacement} rule: always the mask token
  * (the BERT4Rec paper and its official code), or BERT's 80/10/10 (the PyTorch BERT4Rec frameworks). Either
  * way the label is the original item.
  *
  * <p>Randomness: one {@link SplittableRandom} per batch seeded by the caller, drawn row by row in a fixed
- * order (one draw for the last-item decision under {@code WINDOWS}, then one per real position, then, under the BERT rule, one or
- * two per chosen position), so the masks are a pure function of (seed, batch contents): a resumed run that
+ * order (one draw for the last-item decision under {@code WINDOWS}, then one per real position up to the cap,
+ * then, under the BERT rule, one or two per chosen position), so the masks are a pure function of (seed, batch contents): a resumed run that
  * seeds with (run seed, step) masks exactly as before.
  *
  * @param maskToken id of the mask token (BERT4Rec: numItems + 1; items are 1 .. maskToken − 1)
@@ -30,9 +32,11 @@ import java.util.SplittableRandom;
  *     or the boost, by {@code lastItem}
  * @param lastItem how the last item gets its extra masking
  * @param replacement what a chosen position shows
+ * @param maxPredictions the most positions a window masks, 0 for no cap (the BERT4Rec paper has none; the LRURec
+ *     first author's earlier code caps at 40 on ML-1M, 30 on Beauty)
  */
 public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio, LastItem lastItem,
-                           Replacement replacement) {
+                           Replacement replacement, int maxPredictions) {
 
   /** How training leans towards the test task, predicting the last item. */
   public enum LastItem {
@@ -59,7 +63,7 @@ public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio
 
   /** The BERT4Rec paper's rule: every chosen position shows the mask token. */
   public ClozeMasking(int maskToken, double maskRatio, double lastItemRatio) {
-    this(maskToken, maskRatio, lastItemRatio, LastItem.WINDOWS, Replacement.MASK);
+    this(maskToken, maskRatio, lastItemRatio, LastItem.WINDOWS, Replacement.MASK, 0);
   }
 
   public ClozeMasking {
@@ -78,6 +82,9 @@ public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio
     }
     if (!(lastItemRatio >= 0 && lastItemRatio <= 1)) {
       throw new IllegalArgumentException("last_item_ratio must be in [0, 1], got " + lastItemRatio);
+    }
+    if (maxPredictions < 0) {
+      throw new IllegalArgumentException("max_predictions must be >= 0 (0 = no cap), got " + maxPredictions);
     }
   }
 
@@ -112,16 +119,16 @@ public record ClozeMasking(int maskToken, double maskRatio, double lastItemRatio
         continue;
       }
       double lastRatio = lastItem == LastItem.BOOST ? maskRatio + lastItemRatio * (1 - maskRatio) : maskRatio;
-      boolean any = false;
+      int masked = 0;
       if (!lastOnly) {
-        for (int p = 0; p < length; p++) {
+        for (int p = 0; p < length && (maxPredictions == 0 || masked < maxPredictions); p++) {
           if (items[row + p] != 0 && random.nextDouble() < (p == last ? lastRatio : maskRatio)) {
             hide(row + p, items, inputs, labels, random);
-            any = true;
+            masked++;
           }
         }
       }
-      if (!any) {
+      if (masked == 0) {
         hide(row + last, items, inputs, labels, random);
       }
     }

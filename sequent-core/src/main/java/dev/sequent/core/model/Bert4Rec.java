@@ -32,9 +32,9 @@ import dev.sequent.tensor.nn.Module;
  *
  * <p>Defaults follow the paper and its official code. LRURec's Table 3 baselines come from its authors'
  * PyTorch framework, whose closest public relative (the LRURec first author's earlier BERT4Rec) differs in
- * five ways, each an option: what a chosen position shows ({@code mask_replacement}: always [mask], or
- * BERT's 80/10/10), the LayerNorm of the output transform ({@code output_layer_norm}; absent from the
- * paper's equation too), how the last item is favoured ({@code last_item}: last-only windows or a boosted
+ * six ways, each an option: what a chosen position shows ({@code mask_replacement}: always [mask], or
+ * BERT's 80/10/10), a cap on the masked items of a window ({@code max_predictions}), the LayerNorm of the
+ * output transform ({@code output_layer_norm}; absent from the paper's equation too), how the last item is favoured ({@code last_item}: last-only windows or a boosted
  * mask probability), the embeddings' initialisation ({@code embedding_init}) and the numbering of positions
  * ({@code positions}).
  *
@@ -52,17 +52,18 @@ public final class Bert4Rec extends SequenceModel {
    * @param lastItemRatio share of training windows that mask only their last item, or the last item's boost
    * @param lastItem which of the two {@code lastItemRatio} is (official code: last-only windows)
    * @param maskReplacement what a chosen position shows (official code: always [mask])
+   * @param maxPredictions the most items a training window masks, 0 for no cap (official code: no cap)
    * @param outputLayerNorm whether the output transform ends with a LayerNorm (official code: yes)
    * @param embeddingInit how item and position embeddings start (official code: as every weight)
    * @param positions how positions are numbered (official code: by column of the window)
    */
   public record Config(int numItems, int maxLength, int dim, int blocks, int heads, float dropout,
                        float attentionDropout, float maskRatio, float lastItemRatio, ClozeMasking.LastItem lastItem,
-                       ClozeMasking.Replacement maskReplacement, boolean outputLayerNorm, EmbeddingInit embeddingInit,
-                       Positions positions, float layerNormEps, long seed) {
+                       ClozeMasking.Replacement maskReplacement, int maxPredictions, boolean outputLayerNorm,
+                       EmbeddingInit embeddingInit, Positions positions, float layerNormEps, long seed) {
     public static Config defaults(int numItems, int maxLength) {
       return new Config(numItems, maxLength, 64, 2, 2, 0.2f, 0.2f, 0.2f, 0.1f, ClozeMasking.LastItem.WINDOWS,
-          ClozeMasking.Replacement.MASK, true, EmbeddingInit.TRUNCATED_NORMAL, Positions.WINDOW, 1e-12f, 42);
+          ClozeMasking.Replacement.MASK, 0, true, EmbeddingInit.TRUNCATED_NORMAL, Positions.WINDOW, 1e-12f, 42);
     }
   }
 
@@ -123,7 +124,7 @@ public final class Bert4Rec extends SequenceModel {
         : null;
     outputBias = parameter("output_bias", Tensor.zeros(config.numItems() + 1));
     cloze = new ClozeMasking(maskToken(), config.maskRatio(), config.lastItemRatio(), config.lastItem(),
-        config.maskReplacement());
+        config.maskReplacement(), config.maxPredictions());
   }
 
   private static Tensor embedding(EmbeddingInit rule, Rng init, int rows, int dim) {

@@ -61,6 +61,7 @@ public final class Models {
         m.put("last_item_ratio", "" + c.lastItemRatio());
         m.put("last_item", Values.label(c.lastItem()));
         m.put("mask_replacement", Values.label(c.maskReplacement()));
+        m.put("max_predictions", "" + c.maxPredictions());
         m.put("output_layer_norm", "" + c.outputLayerNorm());
         m.put("embedding_init", Values.label(c.embeddingInit()));
         m.put("positions", Values.label(c.positions()));
@@ -134,7 +135,8 @@ public final class Models {
           v.integer("heads"), (float) v.number("dropout"), (float) v.number("attention_dropout"),
           (float) v.number("mask_ratio"), (float) v.number("last_item_ratio"),
           v.choice("last_item", ClozeMasking.LastItem.class),
-          v.choice("mask_replacement", ClozeMasking.Replacement.class), v.bool("output_layer_norm"),
+          v.choice("mask_replacement", ClozeMasking.Replacement.class), v.integer("max_predictions"),
+          v.bool("output_layer_norm"),
           v.choice("embedding_init", Bert4Rec.EmbeddingInit.class), v.choice("positions", Bert4Rec.Positions.class),
           (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "linrec" -> LinRec.create(new LinRec.Config(numItems, maxLength, causalVariant(v.string("variant")),

@@ -35,14 +35,14 @@ class Bert4RecTest {
 
   static Bert4Rec model(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
     return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
-        ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.MASK, true, Bert4Rec.EmbeddingInit.TRUNCATED_NORMAL,
+        ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.MASK, 0, true, Bert4Rec.EmbeddingInit.TRUNCATED_NORMAL,
         Bert4Rec.Positions.WINDOW, 1e-12f, 5));
   }
 
   /** Every option on its other choice: the LRURec first author's BERT4Rec. */
   static Bert4Rec otherChoices(int numItems, int length, float dropout, float maskRatio, float lastItemRatio) {
     return new Bert4Rec(new Bert4Rec.Config(numItems, length, 16, 2, 2, dropout, dropout, maskRatio, lastItemRatio,
-        ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.BERT, false, Bert4Rec.EmbeddingInit.STANDARD_NORMAL,
+        ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.BERT, 2, false, Bert4Rec.EmbeddingInit.STANDARD_NORMAL,
         Bert4Rec.Positions.START, 1e-12f, 5));
   }
 
@@ -227,7 +227,8 @@ class Bert4RecTest {
     // ρ = 0.5 and a boost of 0.5: the last item is masked with 0.5 + 0.5 · 0.5 = 0.75, every other item with 0.5,
     // and no window is a last-only window. Full windows of 10, so the fallback (nothing masked) is rare:
     // 0.5⁹ · 0.25.
-    ClozeMasking rule = new ClozeMasking(501, 0.5, 0.5, ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.MASK);
+    ClozeMasking rule =
+        new ClozeMasking(501, 0.5, 0.5, ClozeMasking.LastItem.BOOST, ClozeMasking.Replacement.MASK, 0);
     int rows = 8000;
     int[] items = windows(new Rng(6), rows, 10, 10, 500);
     ClozeBatch b = rule.mask(items, rows, 10, new int[rows], 2);
@@ -245,9 +246,24 @@ class Bert4RecTest {
   }
 
   @Test
+  void theCapMasksTheFirstItemsOfAWindowAndLeavesTheRestVisible() {
+    // ρ = 1 chooses every real item, so a cap of 2 masks the first two real items, left to right, and shows
+    // the others, the last included; padding is never counted.
+    ClozeMasking rule = new ClozeMasking(9, 1.0, 0.0, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.MASK, 2);
+    int[] items = {0, 0, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6};
+    ClozeBatch b = rule.mask(items, 2, 6, new int[2], 7);
+    assertArrayEquals(new int[] {0, 0, 9, 9, 7, 8, 9, 9, 3, 4, 5, 6}, b.inputs());
+    assertArrayEquals(new int[] {0, 0, 5, 6, 0, 0, 1, 2, 0, 0, 0, 0}, b.labels());
+    // Without the cap every real item is masked.
+    ClozeBatch all = new ClozeMasking(9, 1.0, 0.0).mask(items, 2, 6, new int[2], 7);
+    assertArrayEquals(new int[] {0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, all.inputs());
+  }
+
+  @Test
   void theBertRuleShowsTheMaskRandomItemsAndKeptItemsEightyTenTen() {
     // ρ = 1 chooses every real item, so each real position is one draw of the replacement rule.
-    ClozeMasking rule = new ClozeMasking(501, 1.0, 0.0, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.BERT);
+    ClozeMasking rule =
+        new ClozeMasking(501, 1.0, 0.0, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.BERT, 0);
     int rows = 400;
     int length = 50;
     int[] items = windows(new Rng(13), rows, length, 20, 500);
@@ -305,13 +321,17 @@ class Bert4RecTest {
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(5, 0.2, -0.1));
     assertThrows(IllegalArgumentException.class, () -> new ClozeMasking(0, 0.2, 0.1));
     assertThrows(IllegalArgumentException.class,
-        () -> new ClozeMasking(1, 0.2, 0.1, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.BERT));
+        () -> new ClozeMasking(1, 0.2, 0.1, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.BERT, 0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Models.create("bert4rec", Map.of("mask_replacement", "random"), 30, 10));
     assertTrue(e.getMessage().contains("'mask_replacement' must be one of [mask, bert], got 'random'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> Models.create("bert4rec", Map.of("positions", "end"), 30, 10));
     assertTrue(e.getMessage().contains("[window, start], got 'end'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClozeMasking(5, 0.2, 0.1, ClozeMasking.LastItem.WINDOWS, ClozeMasking.Replacement.MASK, -1));
+    Bert4Rec capped = (Bert4Rec) Models.create("bert4rec", Map.of("max_predictions", "40"), 30, 10);
+    assertEquals(40, capped.clozeMasking().maxPredictions());
   }
 
   // ---------------------------------------------------------------- prediction with an appended [mask]
