@@ -23,8 +23,8 @@ import java.util.SplittableRandom;
  *
  * <p>Randomness: one {@link SplittableRandom} per batch seeded by the caller, drawn row by row in a fixed
  * order (one draw for the last-item decision under {@code WINDOWS}, then one per real position up to the cap,
- * then, under the BERT rule, one or two per chosen position), so the masks are a pure function of (seed, batch contents): a resumed run that
- * seeds with (run seed, step) masks exactly as before.
+ * then, under the BERT rule, one or two per chosen position), so the masks are a pure function of (seed,
+ * batch contents): a resumed run that seeds with (run seed, step) masks exactly as before.
  *
  * @param maskToken id of the mask token (BERT4Rec: numItems + 1; items are 1 .. maskToken − 1)
  * @param maskRatio ρ, the probability that a real position is masked, in (0, 1]

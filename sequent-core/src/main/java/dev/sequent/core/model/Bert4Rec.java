@@ -34,9 +34,11 @@ import dev.sequent.tensor.nn.Module;
  * PyTorch framework, whose closest public relative (the LRURec first author's earlier BERT4Rec) differs in
  * six ways, each an option: what a chosen position shows ({@code mask_replacement}: always [mask], or
  * BERT's 80/10/10), a cap on the masked items of a window ({@code max_predictions}), the LayerNorm of the
- * output transform ({@code output_layer_norm}; absent from the paper's equation too), how the last item is favoured ({@code last_item}: last-only windows or a boosted
- * mask probability), the embeddings' initialisation ({@code embedding_init}) and the numbering of positions
- * ({@code positions}).
+ * output transform ({@code output_layer_norm}; absent from the paper's equation too), how the last item is
+ * favoured ({@code last_item}: last-only windows or a boosted mask probability), the embeddings'
+ * initialisation ({@code embedding_init}) and the numbering of positions ({@code positions}). Its rule that
+ * an item masked once in a window is not masked again is not an option: ML-1M users never repeat an item, and
+ * Beauty windows rarely do.
  *
  * <p>By default positions are by column of the left-padded window, so the most recent slot always has the
  * same position. Padding is masked as attention keys, so real positions never depend on how many pads
