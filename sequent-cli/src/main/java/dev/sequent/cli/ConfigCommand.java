@@ -5,6 +5,7 @@ import dev.sequent.core.run.Experiment;
 import dev.sequent.core.run.TaskProgress;
 import dev.sequent.core.train.TrainProgress;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +28,22 @@ abstract class ConfigCommand {
   @Option(names = {"-q", "--quiet"}, description = "No progress bars (for scripts and CI)")
   boolean quiet;
 
+  /** A run folder being resumed, whose own settings take the place of the config file's; null if none. */
+  Path resumedRun;
+
   private ConfigFiles.Settings settings;
 
-  /** The config file's settings with the overrides applied. */
+  /**
+   * The config file's settings, then those a resumed run trained with (so a resume continues the same run
+   * unless told otherwise), then the overrides.
+   */
   ConfigFiles.Settings settings() throws IOException {
     if (settings == null) {
-      settings = ConfigFiles.override(ConfigFiles.load(config), overrides);
+      ConfigFiles.Settings base = ConfigFiles.load(config);
+      if (resumedRun != null && Files.isRegularFile(resumedRun.resolve("config.properties"))) {
+        base = ConfigFiles.withRunSettings(base, resumedRun.resolve("config.properties"));
+      }
+      settings = ConfigFiles.override(base, overrides);
     }
     return settings;
   }

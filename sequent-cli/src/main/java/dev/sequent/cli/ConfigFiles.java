@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sequent.core.run.ConfigException;
+import dev.sequent.core.run.Experiment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,6 +147,17 @@ public final class ConfigFiles {
       values.put(key, a.substring(eq + 1).trim());
       origins.put(key, "--set " + a);
     }
+    return new Settings(values, origins);
+  }
+
+  /** {@code base} with every setting of a run folder's {@code config.properties} put over it. */
+  static Settings withRunSettings(Settings base, Path properties) throws IOException {
+    Map<String, String> values = new LinkedHashMap<>(base.values());
+    Map<String, String> origins = new LinkedHashMap<>(base.origins());
+    Experiment.readConfig(properties).forEach((key, value) -> {
+      values.put(key, value);
+      origins.put(key, properties.toString());
+    });
     return new Settings(values, origins);
   }
 

@@ -29,7 +29,8 @@ final class TrainCommand extends ConfigCommand implements Callable<Integer> {
   @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default: runs/<config name>)")
   Path runDir;
 
-  @Option(names = "--resume", description = "Continue the run in the run folder from its latest checkpoint")
+  @Option(names = "--resume", description = "Continue the run in the run folder from its latest checkpoint, with "
+      + "the settings it trained with (its config.properties) and any --set on top")
   boolean resume;
 
   @Option(names = "--overwrite", description = "Start again in a run folder that holds an earlier run")
@@ -37,8 +38,11 @@ final class TrainCommand extends ConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Experiment experiment = experiment();
     Path dir = runDir != null ? runDir : Main.projectRoot().resolve("runs").resolve(configName());
+    if (resume) {
+      resumedRun = dir;
+    }
+    Experiment experiment = experiment();
     RunFolder.prepare(dir, resume, overwrite);
     if (resume) {
       RunFolder.noteChangedSettings(dir, experiment, main.err);

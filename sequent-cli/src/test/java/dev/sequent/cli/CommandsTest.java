@@ -60,7 +60,8 @@ class CommandsTest {
   void trainResumesAndRefusesToMixRuns(@TempDir Path tmp) throws IOException {
     String dir = tmp.resolve("run").toString();
     String config = TinyData.config().toString();
-    assertEquals(0, Cli.run("train", config, "--run-dir", dir, "--set", "train.max_steps=3", "-q").code());
+    assertEquals(0, Cli.run("train", config, "--run-dir", dir, "--set", "train.max_steps=3", "--set",
+        "train.learning_rate=0.002", "-q").code());
     Cli.Result again = Cli.run("train", config, "--run-dir", dir, "-q");
     assertEquals(1, again.code());
     assertTrue(again.err().contains("already holds a run"), again.err());
@@ -87,6 +88,8 @@ class CommandsTest {
     assertEquals(List.of("train.max_hours", "train.max_steps"), changedKeys,
         "the resume records what it changed, and only that");
     assertEquals("6", changed.get("train.max_steps").asText());
+    assertTrue(Files.readAllLines(properties).contains("train.learning_rate = 0.002"),
+        "a resume keeps the run's own settings (here an earlier --set) unless told otherwise");
     assertFalse(JSON.readTree(sessions.get(0)).has("changed"));
     assertEquals(0, Cli.run("train", config, "--run-dir", dir, "--overwrite", "-q", "--set",
         "train.max_steps=2").code());
