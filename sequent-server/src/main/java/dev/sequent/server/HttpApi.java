@@ -44,6 +44,8 @@ final class HttpApi extends Handler.Abstract.NonBlocking {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final String JSON = "application/json";
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  /** How far past the body limit a request is still read (and discarded) before its 400 is sent. */
+  private static final long DISCARD_BYTES = 1 << 20;
   private static final Set<String> RECOMMEND_FIELDS = Set.of("history", "k", "exclude", "exclude_history");
   private static final Set<String> EVENT_FIELDS = Set.of("item", "items");
   private static final Set<String> RELOAD_FIELDS = Set.of("checkpoint");
@@ -257,18 +259,25 @@ final class HttpApi extends Handler.Abstract.NonBlocking {
 
   /**
    * Reads the body (at most maxBodyBytes) without blocking, then continues with it: Jetty's read/demand
-   * loop, which resumes here when more bytes arrive. A body over the limit is answered with 400 as soon as
-   * the limit is passed; Jetty discards (or closes the connection on) the unread rest.
+   * loop, which resumes here when more bytes arrive. A body over the limit gets a 400. Up to
+   * {@link #DISCARD_BYTES} past the limit, the rest of the body is read and discarded first, so a client
+   * that finishes sending receives the 400 rather than a connection reset; beyond that the 400 goes out at
+   * once and Jetty closes the connection on the unread rest.
    */
   private void withBody(Exchange ex, java.util.function.Consumer<byte[]> next) {
     long length = ex.request.getLength();
     int max = config.maxBodyBytes();
-    if (length > max) {
-      ex.send(Reply.error(400, "request body is " + length + " bytes; the limit is " + max));
+    long discardUpTo = max + DISCARD_BYTES;
+    String declaredTooLarge = length > max ? "request body is " + length + " bytes; the limit is " + max : null;
+    if (length > discardUpTo) {
+      ex.send(Reply.error(400, declaredTooLarge));
       return;
     }
     new Runnable() {
-      private final ByteArrayOutputStream body = new ByteArrayOutputStream(length > 0 ? (int) length : 256);
+      private final ByteArrayOutputStream body =
+          new ByteArrayOutputStream(length > 0 && length <= max ? (int) length : 256);
+      private long received;
+      private String tooLarge = declaredTooLarge;
 
       @Override
       public void run() {
@@ -284,16 +293,21 @@ final class HttpApi extends Handler.Abstract.NonBlocking {
           }
           ByteBuffer buffer = chunk.getByteBuffer();
           int n = buffer.remaining();
-          if (body.size() + n > max) {
-            chunk.release();
-            ex.send(Reply.error(400, "request body is larger than the limit of " + max + " bytes"));
-            return;
+          received += n;
+          if (tooLarge == null && received > max) {
+            tooLarge = "request body is larger than the limit of " + max + " bytes";
           }
-          byte[] bytes = new byte[n];
-          buffer.get(bytes);
-          body.write(bytes, 0, n);
+          if (tooLarge == null) {
+            byte[] bytes = new byte[n];
+            buffer.get(bytes);
+            body.write(bytes, 0, n);
+          }
           boolean last = chunk.isLast();
           chunk.release();
+          if (tooLarge != null && (last || received > discardUpTo)) {
+            ex.send(Reply.error(400, tooLarge));
+            return;
+          }
           if (last) {
             try {
               next.accept(body.toByteArray());
