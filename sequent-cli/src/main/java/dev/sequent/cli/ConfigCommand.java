@@ -40,8 +40,9 @@ abstract class ConfigCommand {
   ConfigFiles.Settings settings() throws IOException {
     if (settings == null) {
       ConfigFiles.Settings base = ConfigFiles.load(config);
-      if (resumedRun != null && Files.isRegularFile(resumedRun.resolve("config.properties"))) {
-        base = ConfigFiles.withRunSettings(base, resumedRun.resolve("config.properties"));
+      Path runSettings = resumedRun == null ? null : resumedRun.resolve("config.properties");
+      if (runSettings != null && Files.isRegularFile(runSettings)) {
+        base = ConfigFiles.withRunSettings(base, runSettings);
       }
       settings = ConfigFiles.override(base, overrides);
     }
