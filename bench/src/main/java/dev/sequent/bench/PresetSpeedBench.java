@@ -11,9 +11,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +31,13 @@ import java.util.stream.Stream;
  * java --add-modules jdk.incubator.vector -cp "bench/target/classes:$(cat bench/target/cp.txt)" \
  *   dev.sequent.bench.PresetSpeedBench [preset ...]
  * </pre>
- * Writes bench/results/preset-speed.md.
+ * Writes bench/results/preset-speed.md. Named presets re-measure only their rows; the file's other rows stay,
+ * each with the commit and date it was measured at (last column).
  */
 public final class PresetSpeedBench {
   private static final String STEPS = "6";
   private static final String WARMUP = "2";
+  private static final Path FILE = Path.of("bench/results/preset-speed.md");
 
   public static void main(String[] args) throws IOException {
     List<String> presets = new ArrayList<>(List.of(args));
@@ -43,7 +48,11 @@ public final class PresetSpeedBench {
       }
     }
     ObjectMapper json = new ObjectMapper();
-    List<String> rows = new ArrayList<>();
+    Map<String, String> rows = new TreeMap<>();
+    if (args.length > 0 && Files.exists(FILE)) {
+      rows.putAll(earlierRows(Files.readAllLines(FILE)));
+    }
+    String measured = Results.gitCommit() + ", " + LocalDate.now();
     for (String preset : presets) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -57,14 +66,14 @@ public final class PresetSpeedBench {
       double ms = r.get("train_ms_per_step").asDouble();
       JsonNode incremental = r.get("incremental_us_per_event");
       String row = String.format(Locale.ROOT,
-          "| %s | %s | %d / %d | %.0f | %.0f | %d | %.1f | %.2f | %.0f | %.1f | %s |", preset, r.get("model").asText(),
+          "| %s | %s | %d / %d | %.0f | %.0f | %d | %.1f | %.2f | %.0f | %.1f | %s | %s |", preset, r.get("model").asText(),
           r.get("batch_size").asInt(), r.get("max_length").asInt(), ms,
           r.get("train_targets_per_s").asDouble(), r.get("steps_per_epoch").asLong(),
           r.get("train_s_per_epoch").asDouble(), ms * 10_000 / 3.6e6, r.get("step_buffers_mb").asDouble(),
           r.get("full_ms_per_request").asDouble(),
-          incremental == null ? "–" : String.format(Locale.ROOT, "%.0f", incremental.asDouble()));
+          incremental == null ? "–" : String.format(Locale.ROOT, "%.0f", incremental.asDouble()), measured);
       System.out.println(row);
-      rows.add(row);
+      rows.put(preset, row);
     }
     StringBuilder md = new StringBuilder("# Training and inference speed of every preset\n\n");
     md.append(Results.header("PresetSpeedBench", String.join(" ", args), Kernels.get().name(), Parallel.threads()));
@@ -77,11 +86,31 @@ public final class PresetSpeedBench {
             + "included. Step buffers: the memory of one training step's intermediate tensors and gradients "
             + "(the arena's arrays, kept for the next step), the bulk of what training needs beyond the data and "
             + "the weights. Inference: a full re-encode of the longest user's last L items + top-10, and for "
-            + "incremental models one event + top-10.\n\n");
+            + "incremental models one event + top-10. Measured: the commit and date of the row's run; rows of "
+            + "earlier runs were measured under their own load.\n\n");
     md.append("| preset | model | batch / L | ms / step | targets / s | steps / epoch | s / epoch | h / 10k steps "
-        + "| step buffers (MB) | re-encode + top-10 (ms) | incremental event + top-10 (µs) |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-    rows.forEach(r -> md.append(r).append('\n'));
-    Results.write(Path.of("bench/results/preset-speed.md"), md.toString());
+        + "| step buffers (MB) | re-encode + top-10 (ms) | incremental event + top-10 (µs) | measured |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    rows.values().forEach(r -> md.append(r).append('\n'));
+    Results.write(FILE, md.toString());
+  }
+
+  /** The table rows of an earlier file by preset; rows from before the measured column get the file's commit. */
+  static Map<String, String> earlierRows(List<String> lines) {
+    String commit = "";
+    String date = "";
+    Map<String, String> rows = new TreeMap<>();
+    for (String line : lines) {
+      if (line.startsWith("- Commit: ")) {
+        commit = line.substring("- Commit: ".length()).trim();
+      } else if (line.startsWith("- Date: ")) {
+        date = line.substring("- Date: ".length()).trim();
+      } else if (line.startsWith("| ") && !line.startsWith("| preset ")) {
+        String[] cells = line.split("\\|", -1);
+        String preset = cells[1].trim();
+        rows.put(preset, cells.length == 13 ? line + " " + commit + ", " + date + " |" : line);
+      }
+    }
+    return rows;
   }
 }
