@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *   dev.sequent.bench.PresetSpeedBench [preset ...]
  * </pre>
  * Writes bench/results/preset-speed.md. Named presets re-measure only their rows; the file's other rows stay,
- * each with the commit and date it was measured at (last column).
+ * each with the commit, JDK and date it was measured at (last column).
  */
 public final class PresetSpeedBench {
   private static final String STEPS = "6";
@@ -52,7 +52,7 @@ public final class PresetSpeedBench {
     if (args.length > 0 && Files.exists(FILE)) {
       rows.putAll(earlierRows(Files.readAllLines(FILE)));
     }
-    String measured = Results.gitCommit() + ", " + LocalDate.now();
+    String measured = Results.gitCommit() + ", JDK " + Runtime.version().feature() + ", " + LocalDate.now();
     for (String preset : presets) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -86,7 +86,7 @@ public final class PresetSpeedBench {
             + "included. Step buffers: the memory of one training step's intermediate tensors and gradients "
             + "(the arena's arrays, kept for the next step), the bulk of what training needs beyond the data and "
             + "the weights. Inference: a full re-encode of the longest user's last L items + top-10, and for "
-            + "incremental models one event + top-10. Measured: the commit and date of the row's run; rows of "
+            + "incremental models one event + top-10. Measured: the commit, JDK and date of the row's run; rows of "
             + "earlier runs were measured under their own load.\n\n");
     md.append("| preset | model | batch / L | ms / step | targets / s | steps / epoch | s / epoch | h / 10k steps "
         + "| step buffers (MB) | re-encode + top-10 (ms) | incremental event + top-10 (µs) | measured |\n");
@@ -98,17 +98,20 @@ public final class PresetSpeedBench {
   /** The table rows of an earlier file by preset; rows from before the measured column get the file's commit. */
   static Map<String, String> earlierRows(List<String> lines) {
     String commit = "";
+    String jdk = "";
     String date = "";
     Map<String, String> rows = new TreeMap<>();
     for (String line : lines) {
       if (line.startsWith("- Commit: ")) {
         commit = line.substring("- Commit: ".length()).trim();
+      } else if (line.startsWith("- JDK: ")) {
+        jdk = line.replaceFirst(".* (\\d+)[.+][^ ]*$", "$1");
       } else if (line.startsWith("- Date: ")) {
         date = line.substring("- Date: ".length()).trim();
       } else if (line.startsWith("| ") && !line.startsWith("| preset ")) {
         String[] cells = line.split("\\|", -1);
         String preset = cells[1].trim();
-        rows.put(preset, cells.length == 13 ? line + " " + commit + ", " + date + " |" : line);
+        rows.put(preset, cells.length == 13 ? line + " " + commit + ", JDK " + jdk + ", " + date + " |" : line);
       }
     }
     return rows;
