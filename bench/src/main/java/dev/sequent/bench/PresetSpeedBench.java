@@ -52,7 +52,8 @@ public final class PresetSpeedBench {
     if (args.length > 0 && Files.exists(FILE)) {
       rows.putAll(earlierRows(Files.readAllLines(FILE)));
     }
-    String measured = Results.gitCommit() + ", JDK " + Runtime.version().feature() + ", " + LocalDate.now();
+    String measured =
+        measured(Results.gitCommit(), String.valueOf(Runtime.version().feature()), LocalDate.now().toString());
     for (String preset : presets) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -111,9 +112,14 @@ public final class PresetSpeedBench {
       } else if (line.startsWith("| ") && !line.startsWith("| preset ")) {
         String[] cells = line.split("\\|", -1);
         String preset = cells[1].trim();
-        rows.put(preset, cells.length == 13 ? line + " " + commit + ", JDK " + jdk + ", " + date + " |" : line);
+        rows.put(preset, cells.length == 13 ? line + " " + measured(commit, jdk, date) + " |" : line);
       }
     }
     return rows;
+  }
+
+  /** The last column: where a row was measured. */
+  private static String measured(String commit, String jdk, String date) {
+    return commit + ", JDK " + jdk + ", " + date;
   }
 }
