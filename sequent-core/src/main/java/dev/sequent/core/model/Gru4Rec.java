@@ -30,8 +30,9 @@ import dev.sequent.tensor.nn.Linear;
  * the same h = 0 as the incremental path. The mask m keeps pad inputs at zero whatever row 0 of E learns as an output
  * row, and stops any gradient into it from the input side.
  *
- * <p>Initialisation as RecBole: Xavier-normal item table, Xavier-uniform GRU weights, PyTorch's default for
- * the projection; the output bias starts at zero.
+ * <p>Initialisation ({@code init}) as RecBole: Xavier-normal item table, Xavier-uniform GRU weights, PyTorch's
+ * default for the projection; the output bias starts at zero. Or as the LRURec framework initialises its own
+ * model: every parameter, biases included, truncated normal(0, 0.02) in ±0.04.
  */
 public final class Gru4Rec extends SequenceModel implements IncrementalModel {
 
@@ -42,11 +43,20 @@ public final class Gru4Rec extends SequenceModel implements IncrementalModel {
    * @param hidden GRU hidden size H (RecBole: 128 with d = 64)
    * @param dropout dropout on the input embeddings
    * @param outputBias whether scores add a learned per-item bias
+   * @param init how the parameters are initialised
    */
-  public record Config(int numItems, int dim, int hidden, float dropout, boolean outputBias, long seed) {
+  public record Config(int numItems, int dim, int hidden, float dropout, boolean outputBias, Init init, long seed) {
     public static Config defaults(int numItems) {
-      return new Config(numItems, 64, 128, 0.3f, true, 42);
+      return new Config(numItems, 64, 128, 0.3f, true, Init.RECBOLE, 42);
     }
+  }
+
+  /** How the parameters are initialised. */
+  public enum Init {
+    /** RecBole's GRU4Rec: Xavier-normal items, Xavier-uniform GRU, PyTorch's default projection, zero bias. */
+    RECBOLE,
+    /** The LRURec framework's rule for its own model: everything truncated normal(0, 0.02) in ±0.04. */
+    TRUNCATED_NORMAL
   }
 
   private final Config config;
@@ -62,11 +72,20 @@ public final class Gru4Rec extends SequenceModel implements IncrementalModel {
     Rng init = new Rng(config.seed());
     int d = config.dim();
     int h = config.hidden();
-    embedding = parameter("item_embedding", xavierNormal(init, config.numItems() + 1, d));
-    weightIh = parameter("gru_weight_ih", xavierUniform(init, 3 * h, d));
-    weightHh = parameter("gru_weight_hh", xavierUniform(init, 3 * h, h));
+    boolean recBole = config.init() == Init.RECBOLE;
+    embedding = parameter("item_embedding",
+        recBole ? xavierNormal(init, config.numItems() + 1, d) : LruRec.truncatedNormal(init, config.numItems() + 1, d));
+    weightIh = parameter("gru_weight_ih",
+        recBole ? xavierUniform(init, 3 * h, d) : LruRec.truncatedNormal(init, 3 * h, d));
+    weightHh = parameter("gru_weight_hh",
+        recBole ? xavierUniform(init, 3 * h, h) : LruRec.truncatedNormal(init, 3 * h, h));
     projection = child("dense", new Linear(h, d, true, init));
-    outputBias = config.outputBias() ? parameter("output_bias", Tensor.zeros(config.numItems() + 1)) : null;
+    if (!recBole) {
+      System.arraycopy(LruRec.truncatedNormal(init, d, h).data(), 0, projection.weight.data(), 0, d * h);
+      System.arraycopy(LruRec.truncatedNormal(init, d).data(), 0, projection.bias.data(), 0, d);
+    }
+    outputBias = !config.outputBias() ? null : parameter("output_bias",
+        recBole ? Tensor.zeros(config.numItems() + 1) : LruRec.truncatedNormal(init, config.numItems() + 1));
   }
 
   static Tensor xavierNormal(Rng rng, int rows, int cols) {

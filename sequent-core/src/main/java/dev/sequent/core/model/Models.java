@@ -48,6 +48,7 @@ public final class Models {
         m.put("hidden", "" + c.hidden());
         m.put("dropout", "" + c.dropout());
         m.put("output_bias", "" + c.outputBias());
+        m.put("init", Values.label(c.init()));
         m.put("seed", "" + c.seed());
       }
       case "bert4rec" -> {
@@ -130,7 +131,8 @@ public final class Models {
       case "sasrec" -> new SasRec(new SasRec.Config(numItems, maxLength, v.integer("dim"), v.integer("blocks"),
           v.integer("heads"), (float) v.number("dropout"), (float) v.number("layer_norm_eps"), v.longValue("seed")));
       case "gru4rec" -> new Gru4Rec(new Gru4Rec.Config(numItems, v.integer("dim"), v.integer("hidden"),
-          (float) v.number("dropout"), v.bool("output_bias"), v.longValue("seed")));
+          (float) v.number("dropout"), v.bool("output_bias"), v.choice("init", Gru4Rec.Init.class),
+          v.longValue("seed")));
       case "bert4rec" -> new Bert4Rec(new Bert4Rec.Config(numItems, maxLength, v.integer("dim"), v.integer("blocks"),
           v.integer("heads"), (float) v.number("dropout"), (float) v.number("attention_dropout"),
           (float) v.number("mask_ratio"), (float) v.number("last_item_ratio"),

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class Gru4RecTest {
 
   static Gru4Rec model(int numItems, int dim, int hidden, float dropout) {
-    return new Gru4Rec(new Gru4Rec.Config(numItems, dim, hidden, dropout, true, 11));
+    return new Gru4Rec(new Gru4Rec.Config(numItems, dim, hidden, dropout, true, Gru4Rec.Init.RECBOLE, 11));
   }
 
   @Test
@@ -29,8 +29,29 @@ class Gru4RecTest {
     assertArrayEquals(new int[] {3417}, m.itemBias().shape());
     // Item table, GRU W_ih [3H, d] and W_hh [3H, H] (no biases), projection H → d with bias, output bias.
     assertEquals(3417L * 64 + 384 * 64 + 384 * 128 + 128 * 64 + 64 + 3417, m.parameterCount());
-    Gru4Rec noBias = new Gru4Rec(new Gru4Rec.Config(10, 8, 16, 0f, false, 1));
+    Gru4Rec noBias = new Gru4Rec(new Gru4Rec.Config(10, 8, 16, 0f, false, Gru4Rec.Init.RECBOLE, 1));
     assertNull(noBias.itemBias());
+  }
+
+  @Test
+  void truncatedNormalInitDrawsEveryParameterWithinTwoSigma() {
+    Gru4Rec m = (Gru4Rec) Models.create("gru4rec", Map.of("init", "truncated_normal"), 300, 10);
+    assertEquals(Gru4Rec.Init.TRUNCATED_NORMAL, m.config().init());
+    for (Map.Entry<String, Tensor> e : m.namedParameters().entrySet()) {
+      float[] w = e.getValue().toArray();
+      double sumSquares = 0;
+      for (float x : w) {
+        assertTrue(Math.abs(x) <= 0.04f, e.getKey() + " value " + x);
+        sumSquares += x * x;
+      }
+      // A N(0, 0.02) truncated at 2σ has a standard deviation of ~0.0176.
+      double std = Math.sqrt(sumSquares / w.length);
+      assertEquals(0.0176, std, w.length > 1000 ? 0.001 : 0.006, e.getKey());
+    }
+    Gru4Rec recBole = (Gru4Rec) Models.create("gru4rec", Map.of(), 300, 10);
+    for (float x : recBole.itemBias().toArray()) {
+      assertEquals(0f, x, "RecBole's output bias starts at zero");
+    }
   }
 
   @Test
@@ -52,7 +73,7 @@ class Gru4RecTest {
 
   @Test
   void paddingRowGetsNoGradientFromInputs() {
-    Gru4Rec m = new Gru4Rec(new Gru4Rec.Config(20, 8, 12, 0.3f, false, 2));
+    Gru4Rec m = new Gru4Rec(new Gru4Rec.Config(20, 8, 12, 0.3f, false, Gru4Rec.Init.RECBOLE, 2));
     m.train(true);
     Tensor out = m.encode(new IntTensor(new int[] {0, 0, 3, 4, 0, 0, 0, 9}, 2, 4));
     out.sum().backward();
