@@ -136,10 +136,6 @@ public final class Bert4Rec extends SequenceModel {
     };
   }
 
-  static Tensor truncatedNormal(Rng rng, int... shape) {
-    return Tensor.truncatedNormal(rng, 0f, 0.02f, shape);
-  }
-
   /** A dense layer with BERT's initialisation: truncated normal(0, 0.02) weight, zero bias. */
   static Linear linear(int in, int out, Rng init) {
     Linear l = new Linear(in, out, true, init);

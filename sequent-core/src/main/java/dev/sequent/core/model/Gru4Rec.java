@@ -74,18 +74,18 @@ public final class Gru4Rec extends SequenceModel implements IncrementalModel {
     int h = config.hidden();
     boolean recBole = config.init() == Init.RECBOLE;
     embedding = parameter("item_embedding",
-        recBole ? xavierNormal(init, config.numItems() + 1, d) : LruRec.truncatedNormal(init, config.numItems() + 1, d));
+        recBole ? xavierNormal(init, config.numItems() + 1, d) : truncatedNormal(init, config.numItems() + 1, d));
     weightIh = parameter("gru_weight_ih",
-        recBole ? xavierUniform(init, 3 * h, d) : LruRec.truncatedNormal(init, 3 * h, d));
+        recBole ? xavierUniform(init, 3 * h, d) : truncatedNormal(init, 3 * h, d));
     weightHh = parameter("gru_weight_hh",
-        recBole ? xavierUniform(init, 3 * h, h) : LruRec.truncatedNormal(init, 3 * h, h));
+        recBole ? xavierUniform(init, 3 * h, h) : truncatedNormal(init, 3 * h, h));
     projection = child("dense", new Linear(h, d, true, init));
     if (!recBole) {
-      System.arraycopy(LruRec.truncatedNormal(init, d, h).data(), 0, projection.weight.data(), 0, d * h);
-      System.arraycopy(LruRec.truncatedNormal(init, d).data(), 0, projection.bias.data(), 0, d);
+      System.arraycopy(truncatedNormal(init, d, h).data(), 0, projection.weight.data(), 0, d * h);
+      System.arraycopy(truncatedNormal(init, d).data(), 0, projection.bias.data(), 0, d);
     }
     outputBias = !config.outputBias() ? null : parameter("output_bias",
-        recBole ? Tensor.zeros(config.numItems() + 1) : LruRec.truncatedNormal(init, config.numItems() + 1));
+        recBole ? Tensor.zeros(config.numItems() + 1) : truncatedNormal(init, config.numItems() + 1));
   }
 
   static Tensor xavierNormal(Rng rng, int rows, int cols) {

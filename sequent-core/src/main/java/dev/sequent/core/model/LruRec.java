@@ -58,11 +58,6 @@ public final class LruRec extends SequenceModel implements IncrementalModel {
     outputBias = parameter("output_bias", truncatedNormal(init, config.numItems() + 1));
   }
 
-  /** Truncated normal(0, 0.02) in ±0.04, the official initialisation of every non-LayerNorm weight. */
-  static Tensor truncatedNormal(Rng rng, int... shape) {
-    return Tensor.truncatedNormal(rng, 0f, 0.02f, shape);
-  }
-
   @Override
   public String name() {
     return "lrurec";

@@ -18,6 +18,11 @@ public abstract class SequenceModel extends Module {
   /** Mixed into a model's seed for its dropout generator, so it differs from the initialisation stream. */
   protected static final long DROPOUT_STREAM = 0x6A09E667F3BCC909L;
 
+  /** Truncated normal(0, 0.02) in ±0.04: BERT's initialisation, which LRURec's and BERT4Rec's code use. */
+  protected static Tensor truncatedNormal(Rng rng, int... shape) {
+    return Tensor.truncatedNormal(rng, 0f, 0.02f, shape);
+  }
+
   private final int numItems;
   private final int dim;
   private final Rng rng;
